@@ -1,0 +1,96 @@
+import { z } from 'zod';
+
+const tls = z
+  .object({ caFile: z.string().optional(), certFile: z.string().optional(), keyFile: z.string().optional() })
+  .strict();
+
+const httpService = z
+  .object({
+    /** 'url': use `url` (or the profile's default); 'container': inspect the container for its address
+     *  (production publishes neither port on the host, contract §0 f). */
+    via: z.enum(['url', 'container']).default('url'),
+    url: z.string().url().optional(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    profile: z.enum(['titan', 'runbook']).default('titan'),
+    operator: z.string().min(1).optional(),
+    readOnly: z.boolean().default(false),
+    nats: z
+      .object({
+        servers: z.array(z.string().min(1)).min(1).default(['nats://127.0.0.1:4222']),
+        user: z.string().optional(),
+        pass: z.string().optional(),
+        token: z.string().optional(),
+        credsFile: z.string().optional(),
+        tls: tls.nullable().default(null),
+        confirmTimeoutMs: z.number().int().min(100).max(30_000).default(2000),
+      })
+      .strict()
+      .prefault({}),
+    docker: z
+      .object({
+        /** unix:///var/run/docker.sock, tcp://host:2376, ssh://user@host */
+        host: z.string().default('unix:///var/run/docker.sock'),
+        tls: tls.nullable().default(null),
+      })
+      .strict()
+      .prefault({}),
+    brain: httpService
+      .extend({
+        hmacSecret: z.string().optional(),
+        /** A ready-made admin JWT; otherwise one is minted from jwtSecret (or hmacSecret). */
+        jwt: z.string().optional(),
+        jwtSecret: z.string().optional(),
+      })
+      .strict()
+      .prefault({}),
+    execution: httpService.prefault({}),
+    /** Overrides of the contract table (any entry of src/contract/types.ts). */
+    contract: z.record(z.string(), z.unknown()).default({}),
+    logs: z
+      .object({
+        ringLines: z.number().int().min(100).max(50_000).default(5000),
+        tail: z.number().int().min(0).max(50_000).default(200),
+        flushMs: z.number().int().min(50).max(1000).default(50),
+      })
+      .strict()
+      .prefault({}),
+    probes: z
+      .object({
+        intervalMs: z.number().int().min(250).max(60_000).default(2000),
+        timeoutMs: z.number().int().min(100).max(30_000).default(2000),
+      })
+      .strict()
+      .prefault({}),
+    ui: z
+      .object({
+        maxFps: z.number().int().min(1).max(30).default(12),
+        armSeconds: z.number().int().min(5).max(3600).default(60),
+      })
+      .strict()
+      .prefault({}),
+    actions: z
+      .object({
+        /** How long an action waits for the system's own evidence before NOT CONFIRMED. */
+        verifyTimeoutMs: z.number().int().min(500).max(120_000).default(8000),
+      })
+      .strict()
+      .prefault({}),
+    audit: z
+      .object({
+        dir: z.string().optional(),
+        natsSubject: z.string().nullable().default(null),
+      })
+      .strict()
+      .prefault({}),
+    keymap: z.record(z.string(), z.union([z.string(), z.array(z.string())])).default({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Keys whose values are secrets: masked in every output, never echoed in errors. */
+export const SECRET_PATHS = ['nats.pass', 'nats.token', 'brain.hmacSecret', 'brain.jwt', 'brain.jwtSecret'] as const;

@@ -1,0 +1,46 @@
+/** Every setting that can come from the environment (TITAN_TUI_*) or a flag (--kebab-name). */
+export interface Setting {
+  path: string;
+  type: 'string' | 'number' | 'boolean' | 'list' | 'json';
+  env: string;
+  flag: string;
+}
+
+const LEAVES: Array<[string, Setting['type']]> = [
+  ['profile', 'string'],
+  ['operator', 'string'],
+  ['readOnly', 'boolean'],
+  ['nats.servers', 'list'],
+  ['nats.user', 'string'],
+  ['nats.pass', 'string'],
+  ['nats.token', 'string'],
+  ['nats.credsFile', 'string'],
+  ['nats.tls', 'json'],
+  ['nats.confirmTimeoutMs', 'number'],
+  ['docker.host', 'string'],
+  ['docker.tls', 'json'],
+  ['brain.via', 'string'],
+  ['brain.url', 'string'],
+  ['brain.hmacSecret', 'string'],
+  ['brain.jwt', 'string'],
+  ['brain.jwtSecret', 'string'],
+  ['execution.via', 'string'],
+  ['execution.url', 'string'],
+  ['contract', 'json'],
+  ['logs.ringLines', 'number'],
+  ['logs.tail', 'number'],
+  ['logs.flushMs', 'number'],
+  ['probes.intervalMs', 'number'],
+  ['probes.timeoutMs', 'number'],
+  ['ui.maxFps', 'number'],
+  ['ui.armSeconds', 'number'],
+  ['actions.verifyTimeoutMs', 'number'],
+  ['audit.dir', 'string'],
+  ['audit.natsSubject', 'string'],
+  ['keymap', 'json'],
+];
+
+const snake = (path: string) => path.replace(/\./g, '_').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+const kebab = (path: string) => path.replace(/\./g, '-').replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+
+export const SETTINGS: Setting[] = LEAVES.map(([path, type]) => ({ path, type, env: `TITAN_TUI_${snake(path)}`, flag: kebab(path) }));

@@ -1,0 +1,123 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { CockpitEvent } from './events.js';
+import type {
+  ActionReport,
+  AuditEntry,
+  BreakerStatus,
+  ConnState,
+  ContainerInfo,
+  EvidenceLine,
+  HaltFileState,
+  ProbeResult,
+  Target,
+} from './types.js';
+
+/** A value with the time it was last confirmed by its source; `error` is the latest failure, if any. */
+export interface Sourced<T> {
+  value: T;
+  at: number | null;
+  error?: string;
+  errorAt?: number;
+}
+
+export interface CockpitState {
+  connections: Record<Target, ConnState>;
+  containers: Sourced<ContainerInfo[]>;
+  haltFile: Sourced<HaltFileState | null>;
+  /** Last halt/lift/breaker evidence line per service. */
+  evidence: { execution: EvidenceLine | null; brain: EvidenceLine | null; recent: EvidenceLine[] };
+  breaker: Sourced<BreakerStatus | null> & { source?: 'status' | 'dashboard' };
+  probes: Record<string, ProbeResult>;
+  bus: { malformed: number; lastMalformed?: { subject: string; error: string; at: number }; denied: Record<string, { error: string; at: number }> };
+  logs: { container: string | null; version: number; dropped: number; error?: string; at: number | null };
+  actions: { last: ActionReport | null; history: ActionReport[] };
+  audit: { recent: AuditEntry[]; alarm: { error: string; at: number } | null };
+}
+
+const RECENT_EVIDENCE = 20;
+const ACTION_HISTORY = 50;
+const AUDIT_RECENT = 200;
+
+export function initialState(now = Date.now()): CockpitState {
+  const conn = (): ConnState => ({ status: 'connecting', since: now });
+  return {
+    connections: { nats: conn(), docker: conn(), brain: conn(), execution: conn() },
+    containers: { value: [], at: null },
+    haltFile: { value: null, at: null },
+    evidence: { execution: null, brain: null, recent: [] },
+    breaker: { value: null, at: null },
+    probes: {},
+    bus: { malformed: 0, denied: {} },
+    logs: { container: null, version: 0, dropped: 0, at: null },
+    actions: { last: null, history: [] },
+    audit: { recent: [], alarm: null },
+  };
+}
+
+const pushBounded = <T>(list: T[], item: T, max: number): T[] => {
+  const next = list.length >= max ? list.slice(list.length - max + 1) : list.slice();
+  next.push(item);
+  return next;
+};
+
+/** Pure reducer: the only place state changes. Returns the same object when nothing changed. */
+export function reduce(s: CockpitState, e: CockpitEvent): CockpitState {
+  switch (e.type) {
+    case 'conn': {
+      const prev = s.connections[e.target];
+      const merged: ConnState = { ...e.state, lastOk: e.state.status === 'connected' ? (e.state.lastOk ?? Date.now()) : (e.state.lastOk ?? prev.lastOk) };
+      return { ...s, connections: { ...s.connections, [e.target]: merged } };
+    }
+    case 'containers.sync':
+      return { ...s, containers: { value: e.list, at: e.at } };
+    case 'containers.error':
+      return { ...s, containers: { ...s.containers, error: e.error, errorAt: e.at } };
+    case 'haltFile':
+      return { ...s, haltFile: { value: e.state, at: e.at } };
+    case 'haltFile.error':
+      return { ...s, haltFile: { ...s.haltFile, error: e.error, errorAt: e.at } };
+    case 'evidence':
+      return {
+        ...s,
+        evidence: { ...s.evidence, [e.line.service]: e.line, recent: pushBounded(s.evidence.recent, e.line, RECENT_EVIDENCE) },
+      };
+    case 'breaker':
+      return { ...s, breaker: { value: e.status, at: e.at, source: e.source } };
+    case 'breaker.error':
+      return { ...s, breaker: { ...s.breaker, error: e.error, errorAt: e.at } };
+    case 'probe':
+      return { ...s, probes: { ...s.probes, [e.result.name]: e.result } };
+    case 'bus.malformed':
+      return { ...s, bus: { ...s.bus, malformed: s.bus.malformed + 1, lastMalformed: { subject: e.subject, error: e.error, at: e.at } } };
+    case 'bus.denied':
+      return { ...s, bus: { ...s.bus, denied: { ...s.bus.denied, [e.subject]: { error: e.error, at: e.at } } } };
+    case 'logs.attached':
+      return { ...s, logs: { container: e.container, version: s.logs.version + 1, dropped: 0, at: e.at } };
+    case 'logs.batch':
+      if (e.container !== s.logs.container) return s;
+      return { ...s, logs: { ...s.logs, version: s.logs.version + 1, dropped: s.logs.dropped + e.dropped, at: e.at, error: undefined } };
+    case 'logs.error':
+      if (e.container !== s.logs.container) return s;
+      return { ...s, logs: { ...s.logs, error: e.error } };
+    case 'action.report': {
+      const others = s.actions.history.filter((r) => r.id !== e.report.id);
+      return { ...s, actions: { last: e.report, history: pushBounded(others, e.report, ACTION_HISTORY) } };
+    }
+    case 'audit.appended':
+      return { ...s, audit: { ...s.audit, recent: pushBounded(s.audit.recent, e.entry, AUDIT_RECENT) } };
+    case 'audit.error':
+      return { ...s, audit: { ...s.audit, alarm: { error: e.error, at: e.at } } };
+  }
+}
+
+export type CockpitStore = StoreApi<CockpitState> & { emit: (e: CockpitEvent) => void };
+
+export function createCockpitStore(initial: CockpitState = initialState()): CockpitStore {
+  const store = createStore<CockpitState>(() => initial);
+  const emit = (e: CockpitEvent) => {
+    const prev = store.getState();
+    const next = reduce(prev, e);
+    if (next !== prev) store.setState(next, true);
+  };
+  return Object.assign(store, { emit });
+}

@@ -1,0 +1,208 @@
+/**
+ * Connects one container's log stream (the engine's logs callback) to the ring and the store.
+ *
+ * onData only splits and sanitizes (O(chunk)) and queues the lines; a single unref'd timer flushes
+ * them every `flushMs`: parse, evidence, ring, then ONE logs.batch event. A flood cannot build up
+ * memory or timers: past `maxPendingLines` lines are dropped and counted. Dropped lines are still
+ * screened for evidence (regex on the raw line), so a halt line in a flood is not lost.
+ */
+import type { EvidenceLine, LogLine } from '../../state/types.js';
+import type { Emit } from '../../state/events.js';
+import type { EvidenceMatcher } from './evidence.js';
+import type { LogRing } from './ring.js';
+import { clockOf, parseLogLine } from './parse.js';
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from './sanitize.js';
+
+type StreamName = 'stdout' | 'stderr';
+
+export interface LogStreamOptions {
+  ring: LogRing;
+  emit: Emit;
+  container: string;
+  /** Which engine writes this log; evidence is matched only when set (with a matcher). */
+  service?: 'execution' | 'brain';
+  matcher?: EvidenceMatcher;
+  /** Flush period, default and minimum 50 ms. */
+  flushMs?: number;
+  /** Lines waiting for a flush beyond this are dropped and counted. Default 20,000. */
+  maxPendingLines?: number;
+  /** The engine asked Docker for timestamps: each line starts with an RFC3339Nano time and a space. */
+  timestamps?: boolean;
+  maxLineBytes?: number;
+}
+
+export const MIN_FLUSH_MS = 50;
+export const DEFAULT_MAX_PENDING_LINES = 20_000;
+/** Dropped lines that looked like evidence, kept for the next flush (bounded as well). */
+const MAX_OVERFLOW_EVIDENCE = 256;
+
+const DOCKER_TS = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)) /;
+
+interface PendingLine {
+  seq: number;
+  stream: StreamName;
+  text: string;
+}
+
+export class LogStream {
+  private readonly opts: LogStreamOptions;
+  private readonly flushMs: number;
+  private readonly maxPending: number;
+  private readonly splitters: Record<StreamName, LineSplitter>;
+  private pending: PendingLine[] = [];
+  private overflowEvidence: PendingLine[] = [];
+  private droppedSinceFlush = 0;
+  private seq = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(opts: LogStreamOptions) {
+    this.opts = opts;
+    this.flushMs = Math.max(MIN_FLUSH_MS, finiteOr(opts.flushMs, MIN_FLUSH_MS));
+    this.maxPending = Math.max(1, Math.floor(finiteOr(opts.maxPendingLines, DEFAULT_MAX_PENDING_LINES)));
+    const max = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    this.splitters = { stdout: new LineSplitter(max), stderr: new LineSplitter(max) };
+  }
+
+  /** Lines waiting for the next flush. */
+  get pendingCount(): number {
+    return this.pending.length;
+  }
+
+  onData(stream: StreamName, chunk: Uint8Array): void {
+    if (this.closed) return;
+    const splitter = this.splitters[stream];
+    if (splitter === undefined) return; // the engine only knows two streams; ignore anything else
+    this.accept(stream, splitter.push(chunk));
+  }
+
+  /** The engine's stream ended: deliver the unterminated last lines, flush, report an error if any. */
+  onEnd(error?: string): void {
+    if (this.closed) return;
+    this.accept('stdout', this.splitters.stdout.flush());
+    this.accept('stderr', this.splitters.stderr.flush());
+    this.flush();
+    this.close();
+    if (error !== undefined && error.length > 0) {
+      this.opts.emit({ type: 'logs.error', container: this.opts.container, error, at: Date.now() });
+    }
+  }
+
+  /** Detach: flush what is queued (evidence must not be lost), then ignore everything. */
+  stop(): void {
+    if (this.closed) return;
+    this.flush();
+    this.close();
+  }
+
+  /** Moves queued lines into the ring and reports them. Runs on the timer; public for onEnd/stop/tests. */
+  flush(): void {
+    this.clearTimer();
+    if (this.pending.length === 0 && this.overflowEvidence.length === 0 && this.droppedSinceFlush === 0) return;
+    const batch = this.pending;
+    const overflow = this.overflowEvidence;
+    let dropped = this.droppedSinceFlush;
+    this.pending = [];
+    this.overflowEvidence = [];
+    this.droppedSinceFlush = 0;
+
+    const at = Date.now();
+    const evidence: EvidenceLine[] = [];
+    const { ring } = this.opts;
+    for (const p of batch) ring.push(this.toLogLine(p, at, evidence));
+    let added = batch.length;
+    for (const p of overflow) {
+      const line = this.toLogLine(p, at, evidence);
+      if (line.evidence === undefined) {
+        dropped++; // the raw-line screen matched, the parsed message did not
+      } else {
+        ring.push(line);
+        added++;
+      }
+    }
+    ring.recordDropped(dropped);
+    for (const line of evidence) this.opts.emit({ type: 'evidence', line });
+    if (added > 0 || dropped > 0) this.opts.emit({ type: 'logs.batch', container: this.opts.container, added, dropped, at });
+  }
+
+  private accept(stream: StreamName, lines: string[]): void {
+    if (lines.length === 0) return;
+    const { matcher, service } = this.opts;
+    for (const text of lines) {
+      const line: PendingLine = { seq: this.seq++, stream, text };
+      if (this.pending.length < this.maxPending) {
+        this.pending.push(line);
+      } else if (
+        matcher !== undefined &&
+        service !== undefined &&
+        this.overflowEvidence.length < MAX_OVERFLOW_EVIDENCE &&
+        matcher.match(service, text) !== null
+      ) {
+        this.overflowEvidence.push(line);
+      } else {
+        this.droppedSinceFlush++;
+      }
+    }
+    this.schedule();
+  }
+
+  private toLogLine(p: PendingLine, at: number, evidence: EvidenceLine[]): LogLine {
+    let text = p.text;
+    let ts: string | undefined;
+    if (this.opts.timestamps) {
+      const m = DOCKER_TS.exec(text);
+      if (m) {
+        ts = m[1];
+        text = text.slice(m[0].length);
+      }
+    }
+    const parsed = parseLogLine(text);
+    // A line without its own time shows Docker's, so every line of the pane carries one.
+    let display = parsed.display;
+    if (parsed.time === undefined && ts !== undefined) {
+      const clock = clockOf(ts);
+      if (clock !== undefined) display = `${clock} ${display}`;
+    }
+    const line: LogLine = { seq: p.seq, stream: p.stream, level: parsed.level, text: display };
+    if (ts !== undefined) line.ts = ts;
+    const { matcher, service } = this.opts;
+    if (matcher !== undefined && service !== undefined) {
+      const pattern = matcher.match(service, parsed.message);
+      if (pattern !== null) {
+        line.evidence = pattern.kind;
+        const ev: EvidenceLine = { service, kind: pattern.kind, patternId: pattern.id, text: parsed.message, at };
+        const lineTime = parsed.time ?? ts;
+        if (lineTime !== undefined) ev.lineTime = lineTime;
+        evidence.push(ev);
+      }
+    }
+    return line;
+  }
+
+  private schedule(): void {
+    if (this.timer !== null || this.closed) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.flush();
+    }, this.flushMs);
+    this.timer.unref(); // a log pane must never keep the process alive
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+  }
+
+  private close(): void {
+    this.closed = true;
+    this.clearTimer();
+    this.pending = [];
+    this.overflowEvidence = [];
+  }
+}
+
+function finiteOr(value: number | undefined, fallback: number): number {
+  return value !== undefined && Number.isFinite(value) ? value : fallback;
+}

@@ -1,0 +1,74 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, waitForPort } from './ports.js';
+
+/** Credentials of the test server's users, shaped like production's nats.conf (contract §3). */
+export const NATS_USERS = {
+  /** May publish everything, like prod user `brain`. */
+  brain: { user: 'brain', pass: 'brain-test-pass' },
+  /** Read-only, like prod user `console`. */
+  console: { user: 'console', pass: 'console-test-pass' },
+  /** The simulated execution engine. */
+  execution: { user: 'execution', pass: 'execution-test-pass' },
+} as const;
+
+export interface NatsServer {
+  port: number;
+  url: string;
+  pid: () => number | undefined;
+  /** SIGKILL the server (a crash). */
+  kill: () => Promise<void>;
+  /** Start it again on the same port with the same config. */
+  restart: () => Promise<void>;
+  stop: () => Promise<void>;
+}
+
+function config(port: number): string {
+  const u = NATS_USERS;
+  return `
+port: ${port}
+host: 127.0.0.1
+authorization {
+  users = [
+    { user: "${u.brain.user}", password: "${u.brain.pass}", permissions: { publish: [">"], subscribe: [">"] } }
+    { user: "${u.console.user}", password: "${u.console.pass}", permissions: { publish: ["$JS.API.>"], subscribe: ["titan.data.>", "titan.evt.>", "_INBOX.>"] } }
+    { user: "${u.execution.user}", password: "${u.execution.pass}", permissions: {
+        publish: ["titan.evt.execution.>", "titan.execution.>", "titan.evt.phase.>", "titan.sys.>", "_INBOX.>"],
+        subscribe: ["titan.cmd.>", "_INBOX.>", "titan.execution.>", "titan.sys.>", "titan.evt.>", "system.halt"] } }
+  ]
+}
+`;
+}
+
+/** Starts a real nats-server (Debian's, on PATH) on a free port with a production-like auth config. */
+export async function startNatsServer(): Promise<NatsServer> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'titan-nats-'));
+  const conf = join(dir, 'nats.conf');
+  writeFileSync(conf, config(port));
+  let child: ChildProcess | undefined;
+  const launch = async () => {
+    child = spawn('nats-server', ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr?.resume();
+    await waitForPort(port, 10_000);
+  };
+  const kill = async () => {
+    const c = child;
+    if (!c || c.exitCode !== null || c.signalCode) return;
+    await new Promise<void>((resolve) => {
+      c.once('exit', () => resolve());
+      c.kill('SIGKILL');
+    });
+  };
+  await launch();
+  return {
+    port,
+    url: `nats://127.0.0.1:${port}`,
+    pid: () => child?.pid,
+    kill,
+    restart: launch,
+    stop: kill,
+  };
+}

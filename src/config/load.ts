@@ -70,8 +70,15 @@ function convert(setting: Setting, raw: string | boolean, source: string): unkno
 }
 
 /** Reports where JSON.parse failed without echoing file content (it may hold secrets). */
-function jsonErrorPosition(text: string, err: unknown): string {
-  const m = /position (\d+)/.exec(String((err as Error)?.message ?? ''));
+function jsonErrorPosition(text: string): string {
+  let message = '';
+  try {
+    JSON.parse(text);
+    return 'not readable';
+  } catch (e) {
+    message = String((e as Error).message);
+  }
+  const m = /position (\d+)/.exec(message);
   if (!m) return 'not valid JSON';
   const pos = Number(m[1]);
   const before = text.slice(0, pos);
@@ -105,11 +112,11 @@ function readFileConfig(input: LoadInput, env: NodeJS.ProcessEnv): { path: strin
       clearInvalidConfig: false,
       watch: false,
     });
-  } catch (err) {
+  } catch {
     // conf parses the file in its constructor; re-read it to report the position without echoing content.
     const path = loc.cwd ? resolve(loc.cwd, `${loc.configName}.${loc.ext}`) : '(config file)';
     const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
-    throw new ConfigError(`config file ${path} is ${jsonErrorPosition(text, err)}; fix it or move it away (titan-tui config shows the path)`);
+    throw new ConfigError(`config file ${path} is ${jsonErrorPosition(text)}; fix it or move it away (titan-tui config shows the path)`);
   }
   const exists = existsSync(conf.path);
   const data = conf.store;

@@ -1,0 +1,116 @@
+import { hostname } from 'node:os';
+import type { ActionReport, AuditEntry } from '../state/types.js';
+import { planAction, resolveService } from './plans.js';
+import { ReportBuilder, shortId } from './report.js';
+import { runBreakerReset } from './run-brain.js';
+import { runClearHaltFile, runKill, runRestart } from './run-docker.js';
+import { runFlatten, runHalt, runResume } from './run-nats.js';
+import { runRecover } from './run-recover.js';
+import { runStopAll } from './run-stop-all.js';
+import type { ActionDeps, ActionId, ActionParams, ActionPlan, RunContext } from './types.js';
+
+const ESCALATE_HALT = 'EMERGENCY FULL STOP (!): halt file + restart execution; then KILL SWITCH';
+
+function ttyName(): string | null {
+  try {
+    return process.stdin.isTTY ? (process.env.TTY ?? process.env.SSH_TTY ?? 'tty') : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The one action layer: the TUI keys, the palette and the CLI all call it. It checks the typed
+ * word, re-reads the state just before running, runs, verifies, and audits every attempt.
+ */
+export class ActionLayer {
+  constructor(
+    private readonly deps: ActionDeps,
+    readonly readOnly: boolean,
+  ) {}
+
+  plan(id: ActionId, params: ActionParams = {}): ActionPlan {
+    return planAction(this.deps, id, params);
+  }
+
+  /** Records a prompt the operator cancelled or confirmed with the wrong word. */
+  recordRefusal(plan: ActionPlan, typed: string | null, why: 'CANCELLED' | 'FAILED', detail: string): void {
+    const now = Date.now();
+    this.deps.audit.append(this.auditEntry(plan, typed, { id: shortId(), action: plan.id, startedAt: now, finishedAt: now, outcome: why, summary: detail, channels: [] }));
+  }
+
+  async execute(id: ActionId, params: ActionParams, typed: string, ctx: RunContext): Promise<ActionReport> {
+    const plan = this.plan(id, params);
+    const reportId = shortId();
+    const refuse = (summary: string): ActionReport => {
+      const r: ActionReport = { id: reportId, action: id, startedAt: ctx.enteredAt, finishedAt: Date.now(), outcome: 'FAILED', summary, channels: [] };
+      ctx.progress(r);
+      this.deps.audit.append(this.auditEntry(plan, typed, r));
+      return r;
+    };
+    if (this.readOnly) return refuse('read-only mode: actions are not available');
+    if (plan.invalid) return refuse(plan.invalid);
+    if (typed !== plan.word) return refuse(`confirmation did not match: expected exactly "${plan.word}"`);
+
+    const b = new ReportBuilder(reportId, id, ctx);
+    let report: ActionReport;
+    try {
+      // Re-read the state just before execution: the plan may be minutes old.
+      await this.refreshState(id);
+      report = await this.run(id, params, b, ctx, plan);
+    } catch (e) {
+      report = b.finish('FAILED', `internal error: ${(e as Error).message}`);
+    }
+    this.deps.audit.append(this.auditEntry(plan, typed, report));
+    return report;
+  }
+
+  private async refreshState(id: ActionId): Promise<void> {
+    const list = await this.deps.engine.list();
+    if (list.ok) this.deps.store.emit({ type: 'containers.sync', list: list.value, at: Date.now() });
+    if (id === 'halt' || id === 'resume' || id === 'stop-all' || id === 'clear-halt-file' || id === 'recover') await this.deps.haltWatch.refresh();
+  }
+
+  private run(id: ActionId, params: ActionParams, b: ReportBuilder, ctx: RunContext, plan: ActionPlan): Promise<ActionReport> {
+    switch (id) {
+      case 'stop-all':
+        return runStopAll(this.deps, b, params);
+      case 'halt':
+        return runHalt(this.deps, b, params, ESCALATE_HALT);
+      case 'resume':
+        return runResume(this.deps, b, params);
+      case 'flatten':
+        return runFlatten(this.deps, b, params);
+      case 'kill':
+        return runKill(this.deps, b);
+      case 'restart':
+        return runRestart(this.deps, b, resolveService(this.deps, params.service) ?? plan.word);
+      case 'clear-halt-file':
+        return runClearHaltFile(this.deps, b);
+      case 'breaker-reset':
+        return runBreakerReset(this.deps, b);
+      case 'recover':
+        return runRecover(this.deps, b, params, ctx);
+    }
+  }
+
+  private auditEntry(plan: ActionPlan, typed: string | null, r: ActionReport): AuditEntry {
+    const ssh = process.env.SSH_CLIENT ?? process.env.SSH_CONNECTION ?? null;
+    return {
+      time: new Date(r.startedAt).toISOString(),
+      id: r.id,
+      operator: this.deps.operator,
+      host: hostname(),
+      sshClient: ssh ? (ssh.split(' ')[0] ?? null) : null,
+      tty: ttyName(),
+      profile: this.deps.contract.profile,
+      action: plan.id,
+      targets: plan.targets,
+      confirmation: typed,
+      outcome: r.outcome,
+      channels: r.channels,
+      latencyMs: r.finishedAt ? r.finishedAt - r.startedAt : null,
+      error: r.outcome === 'FAILED' || r.outcome === 'CANCELLED' ? r.summary : null,
+    };
+  }
+}

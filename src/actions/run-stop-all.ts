@@ -1,0 +1,46 @@
+import type { ActionReport, ChannelOutcome } from '../state/types.js';
+import { waitForEvidence } from './evidence.js';
+import { type ReportBuilder, shortId } from './report.js';
+import { haltChannel, publishChannel, reasonWithId } from './run-nats.js';
+import type { ActionDeps, ActionParams } from './types.js';
+
+/**
+ * The fastest path: the halt file and the NATS halt at the same time, each reported separately.
+ * Neither waits for the other, and a failure of one never blocks the other.
+ */
+export async function runStopAll(deps: ActionDeps, b: ReportBuilder, params: ActionParams): Promise<ActionReport> {
+  const { contract } = deps;
+  const exec = contract.containers.execution;
+  const id = shortId();
+  const reason = reasonWithId(params, 'OPERATOR EMERGENCY', deps.operator, id);
+
+  const fileChannel = async (): Promise<ChannelOutcome> => {
+    const channel = 'halt file';
+    b.channel({ channel, outcome: 'RUNNING', detail: `writing ${contract.haltFile.path} in ${exec}` });
+    const content = `EMERGENCY ${new Date().toISOString()} ${reason}\n`;
+    const w = await deps.engine.writeFile(exec, contract.haltFile.path, content, { mode: 0o644, uid: 1001, gid: 1001 });
+    if (!w.ok) return b.channel({ channel, outcome: 'FAILED', detail: `could not write the halt file: ${w.detail}`, latencyMs: w.latencyMs });
+    const ev = await waitForEvidence(deps.store, {
+      since: Date.now(),
+      timeoutMs: 3000,
+      file: (f) => f.present,
+      haltWatch: deps.haltWatch,
+    });
+    if (ev.kind !== 'evidence') return b.channel({ channel, outcome: 'NOT_CONFIRMED', detail: 'written, but the file could not be read back' });
+    const note = contract.haltFile.readAtStartOnly ? ' — the engine reads it only at start: restart execution so it boots halted' : '';
+    return b.channel({ channel, outcome: 'VERIFIED', detail: `halt file present in ${exec}${note}`, latencyMs: ev.at - b.report.startedAt });
+  };
+
+  const legacy = contract.nats.halt.legacyHard
+    ? publishChannel(deps, b, 'nats (legacy system.halt)', contract.nats.halt.legacyHard, { reason, id })
+    : Promise.resolve(null);
+  const [file, nats] = await Promise.all([fileChannel(), haltChannel(deps, b, contract.nats.halt.hard, reason, id, 'nats'), legacy]);
+
+  if (nats.outcome === 'VERIFIED') return b.finish('VERIFIED', `execution HALTED (evidence after ${nats.latencyMs} ms); halt file: ${file.outcome}`);
+  // The in-memory halt is not confirmed. The file alone stops nothing until the engine restarts.
+  const next =
+    file.outcome === 'VERIFIED' && contract.haltFile.readAtStartOnly
+      ? `restart ${exec} so it boots halted (R on ${exec}, type ${exec}); if that fails: KILL SWITCH`
+      : 'KILL SWITCH: stop execution, then brain';
+  return b.finish(nats.outcome === 'FAILED' && file.outcome !== 'VERIFIED' ? 'FAILED' : 'NOT_CONFIRMED', `engine halt NOT confirmed (NATS: ${nats.outcome}, halt file: ${file.outcome})`, next);
+}

@@ -1,0 +1,32 @@
+import { Text } from 'ink';
+import { useCockpit } from '../screens/context.js';
+import { age, hhmmss, timeOf } from './format.js';
+import { Pane } from './Pane.js';
+import { staleLabel } from './stale.js';
+import { theme } from './theme.js';
+
+export function BreakerPane({ height, width }: { height: number; width: number }) {
+  const breaker = useCockpit((s) => s.breaker);
+  const brain = useCockpit((s) => s.connections.brain);
+  const stale = staleLabel(brain, breaker.at) ?? (breaker.source === 'dashboard' ? 'from dashboard (cached up to 60 s)' : null);
+  const b = breaker.value;
+  return (
+    <Pane title="Circuit breaker" stale={stale} height={height} width={width} right={breaker.at ? `${breaker.source} ${hhmmss(breaker.at)}` : undefined}>
+      {!b ? (
+        <Text color={theme.muted}>{breaker.error ?? 'waiting for brain /status…'}</Text>
+      ) : (
+        <>
+          <Text bold color={stale && breaker.source !== 'dashboard' ? theme.stale : b.active ? theme.bad : theme.ok} wrap="truncate">
+            {b.active ? `ACTIVE ${b.type ?? ''} ${b.action ?? ''}` : 'inactive'}
+          </Text>
+          <Text color={theme.muted} wrap="truncate">
+            {b.active ? `reason: ${b.reason ?? '-'}` : `last trip: ${timeOf(b.lastTripTime)}`}
+          </Text>
+          <Text color={theme.muted} wrap="truncate">
+            {`since ${timeOf(b.triggeredAt)}  cooldown ${b.cooldownEndsAt ? timeOf(b.cooldownEndsAt) : '-'}  trips ${b.tripCount ?? 0}${breaker.at ? `  checked ${age(breaker.at)} ago` : ''}`}
+          </Text>
+        </>
+      )}
+    </Pane>
+  );
+}

@@ -1,0 +1,36 @@
+import { Text } from 'ink';
+import { useApp, useCockpit } from '../screens/context.js';
+import { hhmmss } from './format.js';
+import { Pane } from './Pane.js';
+import { staleLabel } from './stale.js';
+import { theme } from './theme.js';
+
+const OUTCOME_COLOR = { VERIFIED: theme.ok, NOT_CONFIRMED: theme.warn, FAILED: theme.bad, CANCELLED: theme.muted, RUNNING: theme.accent } as const;
+
+/** The execution halt as the system reports it: the engine's halt file and its log lines. */
+export function HaltPane({ height, width }: { height: number; width: number }) {
+  const { rt } = useApp();
+  const file = useCockpit((s) => s.haltFile);
+  const docker = useCockpit((s) => s.connections.docker);
+  const line = useCockpit((s) => s.evidence.execution);
+  const last = useCockpit((s) => s.actions.last);
+  const stale = file.error && file.errorAt && (!file.at || file.errorAt > file.at) ? `as of ${file.at ? hhmmss(file.at) : '—'} · ${file.error.slice(0, 50)}` : staleLabel(docker, file.at);
+  const v = file.value;
+  const state = v === null ? { text: 'UNKNOWN (halt file not read yet)', color: theme.muted } : v.present ? { text: 'HALTED — halt file present', color: theme.bad } : { text: 'not halted — no halt file', color: theme.ok };
+  return (
+    <Pane title="Execution halt" stale={stale} height={height} width={width}>
+      <Text bold color={stale ? theme.stale : state.color} wrap="truncate">
+        {state.text}
+      </Text>
+      <Text color={theme.muted} wrap="truncate">
+        {v?.present ? `file ${rt.contract.haltFile.path}: "${(v.content ?? '').slice(0, 200)}"` : `file ${rt.contract.haltFile.path}`}
+      </Text>
+      <Text color={line ? (line.kind === 'halt' ? theme.bad : line.kind === 'lift' ? theme.ok : theme.warn) : theme.muted} wrap="truncate">
+        {line ? `log ${hhmmss(line.at)} ${line.text}` : 'log: no halt/lift line seen since start'}
+      </Text>
+      <Text color={last ? OUTCOME_COLOR[last.outcome] : theme.muted} wrap="truncate">
+        {last ? `last: ${last.action} ${last.outcome} ${last.summary}` : 'last command: none'}
+      </Text>
+    </Pane>
+  );
+}

@@ -1,0 +1,24 @@
+/** Small, pure formatting helpers for the panes. */
+export const hhmmss = (t: number) => new Date(t).toTimeString().slice(0, 8);
+
+export function age(from: number | null | undefined, now = Date.now()): string {
+  if (from === null || from === undefined) return 'never';
+  const s = Math.max(0, Math.round((now - from) / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+export function uptime(startedAt: string, now = Date.now()): string {
+  const t = Date.parse(startedAt);
+  if (!Number.isFinite(t) || t <= 0) return '-';
+  return age(t, now);
+}
+
+export const pad = (s: string, n: number) => (s.length >= n ? `${s.slice(0, Math.max(0, n - 1))}…`.slice(0, n) : s.padEnd(n));
+
+export function timeOf(v: number | string | undefined): string {
+  if (v === undefined) return '-';
+  const t = typeof v === 'number' ? v : Date.parse(v);
+  return Number.isFinite(t) ? hhmmss(t) : String(v).slice(0, 19);
+}

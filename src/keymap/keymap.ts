@@ -1,0 +1,194 @@
+/**
+ * The one keymap. Key handling, the `?` help screen, the footer hints, the `:` palette and
+ * read-only gating are all derived from this table. Actions never run on a key alone: their key
+ * opens a typed confirmation prompt.
+ */
+export type CommandId =
+  | 'app.help'
+  | 'app.palette'
+  | 'app.quit'
+  | 'app.back'
+  | 'app.redraw'
+  | 'app.audit'
+  | 'app.cockpit'
+  | 'nav.nextPane'
+  | 'nav.prevPane'
+  | 'nav.up'
+  | 'nav.down'
+  | 'nav.pageUp'
+  | 'nav.pageDown'
+  | 'nav.top'
+  | 'nav.bottom'
+  | 'nav.select'
+  | 'logs.follow'
+  | 'logs.wrap'
+  | 'logs.timestamps'
+  | 'logs.filter'
+  | 'logs.nextMatch'
+  | 'logs.prevMatch'
+  | 'logs.save'
+  | 'logs.presetTail'
+  | 'logs.preset1m'
+  | 'logs.preset5m'
+  | 'logs.preset15m'
+  | 'logs.preset1h'
+  | 'mode.arm'
+  | 'mode.disarm'
+  | 'action.stopAll'
+  | 'action.halt'
+  | 'action.resume'
+  | 'action.flatten'
+  | 'action.kill'
+  | 'action.restart'
+  | 'action.clearHaltFile'
+  | 'action.breakerReset'
+  | 'action.recover';
+
+export type Group = 'Emergency' | 'Actions' | 'Mode' | 'Navigation' | 'Logs' | 'App';
+
+export interface Binding {
+  id: CommandId;
+  keys: string[];
+  label: string;
+  group: Group;
+  /** Palette command name (with completion); omitted for pure navigation keys. */
+  palette?: string;
+  /** Changes the trading system: not registered at all in read-only mode. */
+  dangerous?: boolean;
+  /** Needs ARMED mode (the emergency stop does not). */
+  needsArm?: boolean;
+  /** Shown in the footer (short label). */
+  footer?: string;
+  /** Where the key is active: everywhere, or only when that pane has focus. */
+  scope?: 'global' | 'logs' | 'containers';
+}
+
+export const DEFAULT_BINDINGS: Binding[] = [
+  { id: 'action.stopAll', keys: ['!'], label: 'EMERGENCY FULL STOP (halt file + NATS halt)', group: 'Emergency', palette: 'stop-all', dangerous: true, footer: 'STOP' },
+  { id: 'action.halt', keys: ['H'], label: 'halt trading (NATS halt)', group: 'Actions', palette: 'halt', dangerous: true, needsArm: true, footer: 'halt' },
+  { id: 'action.resume', keys: ['U'], label: 'resume trading (lift the halt)', group: 'Actions', palette: 'resume', dangerous: true, needsArm: true, footer: 'resume' },
+  { id: 'action.flatten', keys: ['F'], label: 'flatten all positions', group: 'Actions', palette: 'flatten', dangerous: true, needsArm: true, footer: 'flatten' },
+  { id: 'action.kill', keys: ['K'], label: 'kill switch: stop execution, then brain', group: 'Actions', palette: 'kill', dangerous: true, needsArm: true, footer: 'kill' },
+  { id: 'action.restart', keys: ['R'], label: 'restart the selected container', group: 'Actions', palette: 'restart', dangerous: true, needsArm: true, footer: 'restart' },
+  { id: 'action.clearHaltFile', keys: ['C'], label: 'clear the halt file', group: 'Actions', palette: 'clear-halt-file', dangerous: true, needsArm: true },
+  { id: 'action.breakerReset', keys: ['B'], label: 'reset the circuit breaker', group: 'Actions', palette: 'breaker-reset', dangerous: true, needsArm: true },
+  { id: 'action.recover', keys: ['V'], label: 'recovery sequence (runbook)', group: 'Actions', palette: 'recover', dangerous: true, needsArm: true },
+  { id: 'mode.arm', keys: ['a'], label: 'arm (type ARM; expires)', group: 'Mode', palette: 'arm', dangerous: true, footer: 'arm' },
+  { id: 'mode.disarm', keys: ['d'], label: 'disarm now', group: 'Mode', palette: 'disarm', dangerous: true },
+  { id: 'nav.nextPane', keys: ['tab'], label: 'next pane', group: 'Navigation', footer: 'pane' },
+  { id: 'nav.prevPane', keys: ['shift+tab'], label: 'previous pane', group: 'Navigation' },
+  { id: 'nav.up', keys: ['up', 'k'], label: 'up', group: 'Navigation' },
+  { id: 'nav.down', keys: ['down', 'j'], label: 'down', group: 'Navigation' },
+  { id: 'nav.pageUp', keys: ['pageup', 'ctrl+b'], label: 'page up', group: 'Navigation' },
+  { id: 'nav.pageDown', keys: ['pagedown', 'ctrl+f'], label: 'page down', group: 'Navigation' },
+  { id: 'nav.top', keys: ['home', 'g'], label: 'top', group: 'Navigation' },
+  { id: 'nav.bottom', keys: ['end', 'G'], label: 'bottom (and follow)', group: 'Navigation' },
+  { id: 'nav.select', keys: ['enter'], label: 'show logs of the selected container', group: 'Navigation', scope: 'containers' },
+  { id: 'logs.follow', keys: ['f'], label: 'follow on/off', group: 'Logs', palette: 'follow', scope: 'logs', footer: 'follow' },
+  { id: 'logs.wrap', keys: ['w'], label: 'wrap on/off', group: 'Logs', palette: 'wrap', scope: 'logs' },
+  { id: 'logs.timestamps', keys: ['t'], label: 'timestamps on/off', group: 'Logs', palette: 'timestamps', scope: 'logs' },
+  { id: 'logs.filter', keys: ['/'], label: 'regex filter (Enter applies, Esc clears)', group: 'Logs', palette: 'filter', footer: 'filter' },
+  { id: 'logs.nextMatch', keys: ['n'], label: 'next match', group: 'Logs', scope: 'logs' },
+  { id: 'logs.prevMatch', keys: ['N'], label: 'previous match', group: 'Logs', scope: 'logs' },
+  { id: 'logs.save', keys: ['s'], label: 'save the buffered lines to a file', group: 'Logs', palette: 'save-logs', scope: 'logs' },
+  { id: 'logs.presetTail', keys: ['0'], label: 'history: last lines (tail)', group: 'Logs', palette: 'since tail' },
+  { id: 'logs.preset1m', keys: ['1'], label: 'history: 1 minute', group: 'Logs', palette: 'since 1m' },
+  { id: 'logs.preset5m', keys: ['2'], label: 'history: 5 minutes', group: 'Logs', palette: 'since 5m' },
+  { id: 'logs.preset15m', keys: ['3'], label: 'history: 15 minutes', group: 'Logs', palette: 'since 15m' },
+  { id: 'logs.preset1h', keys: ['4'], label: 'history: 1 hour', group: 'Logs', palette: 'since 1h' },
+  { id: 'app.help', keys: ['?'], label: 'help', group: 'App', palette: 'help', footer: 'help' },
+  { id: 'app.palette', keys: [':'], label: 'command palette', group: 'App', footer: 'cmd' },
+  { id: 'app.audit', keys: ['A'], label: 'audit screen', group: 'App', palette: 'audit' },
+  { id: 'app.cockpit', keys: [], label: 'cockpit screen', group: 'App', palette: 'cockpit' },
+  { id: 'app.redraw', keys: ['ctrl+l'], label: 'redraw the screen', group: 'App', palette: 'redraw' },
+  { id: 'app.back', keys: ['escape'], label: 'back / cancel (never quits)', group: 'App' },
+  { id: 'app.quit', keys: ['q', 'ctrl+c'], label: 'quit (asks first when armed)', group: 'App', palette: 'quit', footer: 'quit' },
+];
+
+/** Keys that may never be bound to a dangerous command (readline/vim muscle memory, k9s#1318). */
+const FORBIDDEN_FOR_DANGEROUS = /^(ctrl\+|escape$|enter$|backspace$|delete$|tab$|space$)/;
+
+export interface KeymapProblem {
+  command: string;
+  message: string;
+}
+
+/**
+ * Applies user overrides (`keymap: { "action.halt": "X" }`), validated: unknown commands, control
+ * chords on dangerous commands and keys bound twice are refused with a readable problem.
+ */
+export function buildKeymap(overrides: Record<string, string | string[]>, readOnly: boolean): { bindings: Binding[]; problems: KeymapProblem[] } {
+  const problems: KeymapProblem[] = [];
+  let bindings = DEFAULT_BINDINGS.map((b) => ({ ...b, keys: [...b.keys] }));
+  for (const [command, value] of Object.entries(overrides)) {
+    const b = bindings.find((x) => x.id === command);
+    if (!b) {
+      problems.push({ command, message: `unknown command; known: ${DEFAULT_BINDINGS.map((x) => x.id).join(', ')}` });
+      continue;
+    }
+    const keys = (Array.isArray(value) ? value : [value]).map((k) => k.trim()).filter(Boolean);
+    const bad = keys.find((k) => b.dangerous && FORBIDDEN_FOR_DANGEROUS.test(k));
+    if (bad) {
+      problems.push({ command, message: `'${bad}' cannot trigger an action (control chords and editing keys are too easy to hit)` });
+      continue;
+    }
+    b.keys = keys;
+  }
+  if (readOnly) bindings = bindings.filter((b) => !b.dangerous);
+  const seen = new Map<string, CommandId>();
+  for (const b of bindings) {
+    for (const k of b.keys) {
+      const other = seen.get(`${b.scope ?? 'global'}:${k}`);
+      if (other && other !== b.id) problems.push({ command: b.id, message: `key '${k}' is already bound to ${other}` });
+      seen.set(`${b.scope ?? 'global'}:${k}`, b.id);
+    }
+  }
+  return { bindings, problems };
+}
+
+/** Ink's (input, key) → the canonical key name used in the table. */
+export function keyName(
+  input: string,
+  key: {
+    upArrow?: boolean;
+    downArrow?: boolean;
+    leftArrow?: boolean;
+    rightArrow?: boolean;
+    pageUp?: boolean;
+    pageDown?: boolean;
+    home?: boolean;
+    end?: boolean;
+    return?: boolean;
+    escape?: boolean;
+    tab?: boolean;
+    backspace?: boolean;
+    delete?: boolean;
+    ctrl?: boolean;
+    shift?: boolean;
+    meta?: boolean;
+  },
+): string {
+  if (key.upArrow) return 'up';
+  if (key.downArrow) return 'down';
+  if (key.leftArrow) return 'left';
+  if (key.rightArrow) return 'right';
+  if (key.pageUp) return 'pageup';
+  if (key.pageDown) return 'pagedown';
+  if (key.home) return 'home';
+  if (key.end) return 'end';
+  if (key.return) return 'enter';
+  if (key.escape) return 'escape';
+  if (key.tab) return key.shift ? 'shift+tab' : 'tab';
+  if (key.backspace) return 'backspace';
+  if (key.delete) return 'delete';
+  if (key.ctrl && input) return `ctrl+${input.toLowerCase()}`;
+  if (key.meta && input) return `meta+${input}`;
+  if (input === ' ') return 'space';
+  return input;
+}
+
+/** Finds the command for a key in the given focus scope (scoped bindings win over global ones). */
+export function resolveKey(bindings: Binding[], name: string, focus: 'logs' | 'containers' | 'other'): Binding | undefined {
+  const scoped = bindings.find((b) => b.scope === focus && b.keys.includes(name));
+  return scoped ?? bindings.find((b) => (b.scope === undefined || b.scope === 'global') && b.keys.includes(name));
+}

@@ -1,0 +1,133 @@
+import type { LoadedConfig } from './config/load.js';
+import { ConfigError } from './config/load.js';
+import type { Config } from './config/schema.js';
+import { resolveContract } from './contract/resolve.js';
+import type { Contract } from './contract/types.js';
+import { AuditLog } from './services/audit.js';
+import { auditPath } from './services/audit-path.js';
+import { Bus } from './services/bus.js';
+import { Engine } from './services/engine.js';
+import { EvidenceWatch } from './services/evidence-watch.js';
+import { HaltWatch } from './services/halt-watch.js';
+import { closeHttpAgent } from './services/http/client.js';
+import { LogPane } from './services/log-pane.js';
+import { EvidenceMatcher } from './services/logs/evidence.js';
+import { Probes } from './services/probes.js';
+import { validateDashboard } from './services/validate.js';
+import { type CockpitStore, createCockpitStore } from './state/store.js';
+
+export interface Runtime {
+  loaded: LoadedConfig;
+  config: Config;
+  contract: Contract;
+  operator: string;
+  store: CockpitStore;
+  bus: Bus;
+  engine: Engine;
+  probes: Probes;
+  haltWatch: HaltWatch;
+  evidence: EvidenceWatch;
+  logPane: LogPane;
+  audit: AuditLog;
+  /** URL of a Titan HTTP service, from config or from the container's own address. */
+  serviceUrl: (service: 'brain' | 'execution') => Promise<string | null>;
+  start: () => void;
+  stop: () => Promise<void>;
+}
+
+function compileWatch(source: string): RegExp {
+  try {
+    return new RegExp(source);
+  } catch {
+    throw new ConfigError(`invalid setting contract.containers.watch: not a valid regular expression (${source})`);
+  }
+}
+
+/** The composition root: builds every service from the configuration and wires them to one store. */
+export function createRuntime(loaded: LoadedConfig, opts: { store?: CockpitStore } = {}): Runtime {
+  const { config } = loaded;
+  const contract = resolveContract(config.profile, config.contract);
+  const store = opts.store ?? createCockpitStore();
+  const emit = store.emit;
+
+  const matcher = new EvidenceMatcher(contract.logPatterns);
+  const bus = new Bus(
+    {
+      servers: config.nats.servers,
+      user: config.nats.user,
+      pass: config.nats.pass,
+      token: config.nats.token,
+      credsFile: config.nats.credsFile,
+      tls: config.nats.tls,
+      confirmTimeoutMs: config.nats.confirmTimeoutMs,
+      name: `titan-tui:${loaded.operator}`,
+    },
+    emit,
+  );
+  const dockerHost = config.docker.host;
+  const engine = new Engine(
+    {
+      host: dockerHost,
+      tls: config.docker.tls,
+      watch: compileWatch(contract.containers.watch),
+    },
+    emit,
+  );
+
+  const serviceUrl = async (service: 'brain' | 'execution'): Promise<string | null> => {
+    const svc = config[service];
+    const http = contract.http[service];
+    if (svc.via === 'url') return (svc.url ?? http.defaultUrl).replace(/\/+$/, '');
+    const addr = await engine.address(contract.containers[service]);
+    return addr.ok && addr.value ? `http://${addr.value}:${http.port}` : null;
+  };
+
+  const probes = new Probes({
+    intervalMs: config.probes.intervalMs,
+    timeoutMs: config.probes.timeoutMs,
+    emit,
+    targets: [
+      { name: 'brain', kind: 'brain-health', path: contract.http.brain.health.path, resolveUrl: () => serviceUrl('brain') },
+      { name: 'brain-status', kind: 'brain-status', path: contract.http.brain.status.path, resolveUrl: () => serviceUrl('brain') },
+      { name: 'execution', kind: 'execution-health', path: contract.http.execution.health.path, resolveUrl: () => serviceUrl('execution') },
+    ],
+  });
+
+  const haltWatch = new HaltWatch(engine, emit, { container: () => contract.containers.execution, path: contract.haltFile.path });
+  const evidence = new EvidenceWatch(engine, store, emit, matcher, () => [
+    { name: contract.containers.execution, service: 'execution' },
+    { name: contract.containers.brain, service: 'brain' },
+  ]);
+  const serviceOf = (name: string) =>
+    name === contract.containers.execution ? ('execution' as const) : name === contract.containers.brain ? ('brain' as const) : undefined;
+  const logPane = new LogPane(engine, emit, { ringLines: config.logs.ringLines, tail: config.logs.tail, flushMs: config.logs.flushMs, matcher, serviceOf });
+
+  const auditSubject = config.audit.natsSubject ?? contract.nats.auditSubject;
+  const audit = new AuditLog(auditPath(config), emit, auditSubject ? (entry) => void bus.publishCommand(auditSubject, entry) : undefined);
+
+  let dashboardUnsub: (() => void) | null = null;
+  const start = () => {
+    for (const e of audit.readRecent()) emit({ type: 'audit.appended', entry: e });
+    bus.start();
+    engine.start();
+    probes.start();
+    haltWatch.start();
+    evidence.start();
+    // The dashboard's breaker is cached for 60 s by brain (contract §11): use it only when /status is unavailable.
+    dashboardUnsub = bus.subscribe(contract.nats.dashboardSubject, validateDashboard, (value) => {
+      const s = store.getState();
+      const statusFresh = s.breaker.source === 'status' && s.breaker.at !== null && Date.now() - s.breaker.at < 5000;
+      if (!statusFresh) emit({ type: 'breaker', status: value.circuitBreaker, source: 'dashboard', at: Date.now() });
+    });
+  };
+  const stop = async () => {
+    dashboardUnsub?.();
+    logPane.detach();
+    evidence.stop();
+    haltWatch.stop();
+    probes.stop();
+    await Promise.allSettled([bus.stop(), engine.stopService(), closeHttpAgent()]);
+  };
+
+  return { loaded, config, contract, operator: loaded.operator, store, bus, engine, probes, haltWatch, evidence, logPane, audit, serviceUrl, start, stop };
+}

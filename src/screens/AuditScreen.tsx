@@ -1,0 +1,31 @@
+import { Box, Text } from 'ink';
+import { theme } from '../components/theme.js';
+import { useApp, useCockpit } from './context.js';
+
+const COLOR = { VERIFIED: theme.ok, NOT_CONFIRMED: theme.warn, FAILED: theme.bad, CANCELLED: theme.muted, RUNNING: theme.accent } as const;
+
+export function AuditScreen({ height }: { height: number }) {
+  const { rt } = useApp();
+  const recent = useCockpit((s) => s.audit.recent);
+  const alarm = useCockpit((s) => s.audit.alarm);
+  const rows = Math.max(1, height - 2);
+  return (
+    <Box flexDirection="column" height={height} overflow="hidden">
+      <Text bold color={theme.accent} wrap="truncate">{`Audit — ${rt.audit.path} · newest first · Esc returns`}</Text>
+      {alarm ? <Text color={theme.bad}>{`AUDIT ALARM: ${alarm.error}`}</Text> : null}
+      {recent.length === 0 ? <Text color={theme.muted}>no actions recorded yet</Text> : null}
+      {[...recent]
+        .reverse()
+        .slice(0, rows)
+        .map((e) => (
+          <Text key={`${e.id}-${e.time}-${e.outcome}`} wrap="truncate">
+            <Text color={theme.muted}>{`${e.time.slice(0, 19).replace('T', ' ')} ${e.operator.padEnd(8)} `}</Text>
+            <Text bold>{e.action.padEnd(16)}</Text>
+            <Text color={COLOR[e.outcome]}>{e.outcome.padEnd(14)}</Text>
+            <Text color={theme.muted}>{`${e.latencyMs ?? '-'}ms `}</Text>
+            {e.error ?? e.channels.map((c) => `${c.channel}:${c.outcome}`).join(' ')}
+          </Text>
+        ))}
+    </Box>
+  );
+}

@@ -55,9 +55,12 @@ export class ActionLayer {
     const b = new ReportBuilder(reportId, id, ctx);
     let report: ActionReport;
     try {
-      // Re-read the state just before execution: the plan may be minutes old.
-      await this.refreshState(id);
+      // Re-read the state just before execution: the plan may be minutes old. The halt paths do
+      // not wait for it (what they send does not depend on it, and every millisecond counts).
+      const refresh = this.refreshState(id);
+      if (id !== 'halt' && id !== 'stop-all') await refresh;
       report = await this.run(id, params, b, ctx, plan);
+      await refresh;
     } catch (e) {
       report = b.finish('FAILED', `internal error: ${(e as Error).message}`);
     }

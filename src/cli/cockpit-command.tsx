@@ -7,6 +7,7 @@ import { createRuntime, type Runtime } from '../runtime.js';
 import { App } from '../screens/App.js';
 import { Controller } from '../screens/controller.js';
 import { createUiStore } from '../screens/ui-store.js';
+import { benchProbe } from './bench-log.js';
 
 /** Opens the full-screen cockpit and resolves with the exit code when the operator quits. */
 export async function runCockpit(rt: Runtime): Promise<number> {
@@ -32,7 +33,18 @@ export async function runCockpit(rt: Runtime): Promise<number> {
     if (c?.state === 'running' && (p?.state !== 'running' || p?.startedAt !== c.startedAt)) rt.logPane.reattach();
   });
 
+  const bench = benchProbe();
+  if (bench.onRender) {
+    const onKey = controller.onKey.bind(controller);
+    controller.onKey = (input, key) => {
+      bench.onKey();
+      onKey(input, key);
+    };
+  }
+  // "Complete" = the first frame with containers listed and the halt file read.
+  const complete = () => rt.store.getState().containers.at !== null && rt.store.getState().haltFile.at !== null;
   const instance = render(<App ctx={{ rt, controller }} />, {
+    onRender: bench.onRender?.(complete),
     alternateScreen: true,
     incrementalRendering: true,
     maxFps: config.ui.maxFps,

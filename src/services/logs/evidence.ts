@@ -15,6 +15,8 @@ export class EvidenceMatcher {
   /** One operator-readable message per pattern that could not be used. */
   readonly errors: string[] = [];
   private readonly byService: Record<Service, CompiledPattern[]> = { execution: [], brain: [] };
+  /** All usable patterns of a service in one alternation: one test per line on the hot path. */
+  private readonly screens: Partial<Record<Service, RegExp>> = {};
 
   constructor(patterns: readonly LogPattern[]) {
     for (const pattern of patterns) {
@@ -35,6 +37,17 @@ export class EvidenceMatcher {
         );
       }
     }
+  }
+
+  /** Cheap pre-check on a raw line: could it hold evidence for this service? */
+  screen(service: Service, raw: string): boolean {
+    let re = this.screens[service];
+    if (re === undefined) {
+      const list = this.byService[service] ?? [];
+      re = list.length ? new RegExp(list.map((c) => `(?:${c.regex.source})`).join('|')) : /(?!)/;
+      this.screens[service] = re;
+    }
+    return re.test(raw);
   }
 
   /** First pattern of this service matching the message, in contract order. */

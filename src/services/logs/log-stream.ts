@@ -128,10 +128,13 @@ export class LogStream {
   private accept(stream: StreamName, lines: string[]): void {
     if (lines.length === 0) return;
     const { matcher, service } = this.opts;
+    let urgent = false;
     for (const text of lines) {
       const line: PendingLine = { seq: this.seq++, stream, text };
       if (this.pending.length < this.maxPending) {
         this.pending.push(line);
+        // Evidence is what an action waits for: deliver it now, not at the next batch.
+        if (matcher !== undefined && service !== undefined && matcher.screen(service, text)) urgent = true;
       } else if (
         matcher !== undefined &&
         service !== undefined &&
@@ -143,7 +146,8 @@ export class LogStream {
         this.droppedSinceFlush++;
       }
     }
-    this.schedule();
+    if (urgent) this.flush();
+    else this.schedule();
   }
 
   private toLogLine(p: PendingLine, at: number, evidence: EvidenceLine[]): LogLine {

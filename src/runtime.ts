@@ -116,7 +116,7 @@ export function createRuntime(loaded: LoadedConfig, opts: { store?: CockpitStore
     // The dashboard's breaker is cached for 60 s by brain (contract §11): use it only when /status is unavailable.
     dashboardUnsub = bus.subscribe(contract.nats.dashboardSubject, validateDashboard, (value) => {
       const s = store.getState();
-      const statusFresh = s.breaker.source === 'status' && s.breaker.at !== null && Date.now() - s.breaker.at < 5000;
+      const statusFresh = s.breaker.source === 'status' && s.confirmed.breaker !== null && Date.now() - s.confirmed.breaker < 5000;
       if (!statusFresh) emit({ type: 'breaker', status: value.circuitBreaker, source: 'dashboard', at: Date.now() });
     });
   };

@@ -19,6 +19,10 @@ export function benchProbe(env: NodeJS.ProcessEnv = process.env) {
       /* a benchmark aid must never disturb the cockpit */
     }
   };
+  setInterval(() => {
+    const m = process.memoryUsage();
+    write({ ev: 'mem', at: Date.now(), rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers });
+  }, 5000).unref();
   return {
     onKey: () => {
       keyPending ??= Date.now();

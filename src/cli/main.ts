@@ -35,17 +35,14 @@ type Handler = (loaded: LoadedConfig, args: ReturnType<typeof parseArgs>) => Pro
 const out = (s: string) => process.stdout.write(`${s}\n`);
 const err = (s: string) => process.stderr.write(`titan-tui: ${s}\n`);
 
-async function lazy<T>(path: string): Promise<T> {
-  return (await import(path)) as T;
-}
-
 const COMMANDS: Record<string, Handler> = {
   config: async (loaded, args) => {
     out(configCommand(loaded, args.flags.json === true));
     return 0;
   },
-  cockpit: async (loaded) => (await lazy<typeof import('./cockpit-command.js')>('./cockpit-command.js')).cockpitCommand(loaded),
-  demo: async (loaded) => (await lazy<typeof import('./demo-command.js')>('./demo-command.js')).demoCommand(loaded),
+  // Literal imports, loaded only when used (and followable by the bundler).
+  cockpit: async (loaded) => (await import('./cockpit-command.js')).cockpitCommand(loaded),
+  demo: async (loaded) => (await import('./demo-command.js')).demoCommand(loaded),
 };
 
 const ACTION_COMMANDS = new Set(['status', 'doctor', 'halt', 'resume', 'flatten', 'stop-all', 'kill', 'restart', 'clear-halt-file', 'breaker-reset', 'recover']);
@@ -77,7 +74,7 @@ export async function main(argv: string[]): Promise<number> {
     const handler = COMMANDS[command];
     if (handler) return await handler(loaded, args);
     if (ACTION_COMMANDS.has(command)) {
-      const { actionCommand } = await lazy<typeof import('./action-command.js')>('./action-command.js');
+      const { actionCommand } = await import('./action-command.js');
       return await actionCommand(loaded, command, args);
     }
     err(`unknown command '${command}'\n\n${USAGE}`);

@@ -1,5 +1,7 @@
 import { Text } from 'ink';
 import { useCockpit } from '../screens/context.js';
+// Brain's strings come from the network: no control bytes to the terminal.
+import { printable } from '../services/bus/text.js';
 import { age, hhmmss, timeOf } from './format.js';
 import { Pane } from './Pane.js';
 import { staleLabel } from './stale.js';
@@ -17,10 +19,10 @@ export function BreakerPane({ height, width }: { height: number; width: number }
       ) : (
         <>
           <Text bold color={stale && breaker.source !== 'dashboard' ? theme.stale : b.active ? theme.bad : theme.ok} wrap="truncate">
-            {b.active ? `ACTIVE ${b.type ?? ''} ${b.action ?? ''}` : 'inactive'}
+            {b.active ? `ACTIVE ${printable(`${b.type ?? ''} ${b.action ?? ''}`, 80)}` : 'inactive'}
           </Text>
           <Text color={theme.muted} wrap="truncate">
-            {b.active ? `reason: ${b.reason ?? '-'}` : `last trip: ${timeOf(b.lastTripTime)}`}
+            {b.active ? `reason: ${printable(b.reason ?? '-', 300)}` : `last trip: ${timeOf(b.lastTripTime)}`}
           </Text>
           <Text color={theme.muted} wrap="truncate">
             {`since ${timeOf(b.triggeredAt)}  cooldown ${b.cooldownEndsAt ? timeOf(b.cooldownEndsAt) : '-'}  trips ${b.tripCount ?? 0}${breaker.at ? `  checked ${age(breaker.at)} ago` : ''}`}

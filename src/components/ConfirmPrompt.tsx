@@ -1,38 +1,65 @@
 import { Box, Text } from 'ink';
 import { useUi } from '../screens/context.js';
+import type { PromptState } from '../screens/ui-store.js';
 import { theme } from './theme.js';
 
-/** The typed confirmation: what will happen, a red warning, then the exact word. Esc cancels. */
-export function ConfirmPrompt({ width }: { width: number }) {
-  const p = useUi((s) => s.prompt);
-  if (!p) return null;
+function InputLine({ p }: { p: PromptState }) {
   return (
-    <Box flexDirection="column" borderStyle="double" borderColor={theme.bad} paddingX={1} width={Math.min(width, 100)}>
-      <Text bold color={theme.bad}>
-        {p.title}
+    <Box flexDirection="column" flexShrink={0}>
+      <Text wrap="truncate-start">
+        <Text color={theme.accent}>{p.stage === 'reason' ? 'Reason (optional, Enter to continue): ' : `Type ${p.word} to confirm, Esc to cancel: `}</Text>
+        {p.input}▌
       </Text>
-      {p.lines.map((l) => (
-        <Text key={l} wrap="truncate">
-          {l}
-        </Text>
-      ))}
-      {p.warning ? (
-        <Text bold color={theme.bad}>
-          {`WARNING: ${p.warning}`}
+      {p.error ? (
+        <Text color={theme.bad} wrap="truncate">
+          {p.error}
         </Text>
       ) : null}
-      {p.stage === 'reason' ? (
-        <Text>
-          <Text color={theme.accent}>Reason (optional, Enter to continue): </Text>
-          {p.input}▌
+    </Box>
+  );
+}
+
+/**
+ * The typed confirmation: what will happen, a red warning, then the exact word. Esc cancels.
+ * The plan lines wrap (the operator must read all of a subject or a path) and give way first
+ * when space is short: the title and the input line always show. `compact` (terminal too small)
+ * keeps only those.
+ */
+export function ConfirmPrompt({ width, maxHeight, compact = false }: { width: number; maxHeight?: number; compact?: boolean }) {
+  const p = useUi((s) => s.prompt);
+  if (!p) return null;
+  if (compact) {
+    return (
+      <Box flexDirection="column" width={width} flexShrink={0}>
+        <Text bold color={theme.bad} wrap="truncate">
+          {p.title}
         </Text>
-      ) : (
-        <Text>
-          <Text color={theme.accent}>{`Type ${p.word} to confirm, Esc to cancel: `}</Text>
-          {p.input}▌
+        <InputLine p={p} />
+      </Box>
+    );
+  }
+  return (
+    <Box flexDirection="column" borderStyle="double" borderColor={theme.bad} paddingX={1} width={Math.min(width, 100)} maxHeight={maxHeight} flexShrink={0} overflow="hidden">
+      <Box flexShrink={0}>
+        <Text bold color={theme.bad} wrap="truncate">
+          {p.title}
         </Text>
-      )}
-      {p.error ? <Text color={theme.bad}>{p.error}</Text> : null}
+      </Box>
+      <Box flexDirection="column" flexShrink={1} overflow="hidden">
+        {p.lines.map((l) => (
+          <Box key={l} flexShrink={0}>
+            <Text>{l}</Text>
+          </Box>
+        ))}
+        {p.warning ? (
+          <Box flexShrink={0}>
+            <Text bold color={theme.bad}>
+              {`WARNING: ${p.warning}`}
+            </Text>
+          </Box>
+        ) : null}
+      </Box>
+      <InputLine p={p} />
     </Box>
   );
 }

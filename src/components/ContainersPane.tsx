@@ -18,7 +18,6 @@ export function ContainersPane({ height, width, narrow }: { height: number; widt
   const rows = Math.max(0, height - 2);
   const list = containers.value;
   const start = Math.max(0, Math.min(selected - rows + 1, list.length - rows));
-  const nameW = Math.max(10, Math.min(24, width - (narrow ? 24 : 36)));
   return (
     <Pane title="Containers" focused={focused} stale={stale} height={height} width={width} right={`${list.length}`}>
       {list.length === 0 ? (
@@ -27,17 +26,17 @@ export function ContainersPane({ height, width, narrow }: { height: number; widt
         list.slice(start, start + rows).map((c, i) => {
           const idx = start + i;
           const sel = idx === selected;
+          // One string per row: flex never squeezes a column, the name gets what is left.
+          const health = c.health === 'healthy' ? '✓' : c.health === 'unhealthy' ? '✗' : c.health === 'starting' ? '~' : ' ';
+          const tail = `${pad(c.state, 8)}${health} ${pad(c.state === 'running' ? uptime(c.startedAt) : `exit ${c.exitCode ?? '?'}`, 8)}${narrow ? '' : ` ↻${c.restartCount}`}`;
+          const nameW = Math.max(8, width - 4 - tail.length);
           return (
             <Box key={c.id} height={1} overflow="hidden">
               <Text inverse={sel && focused} color={stale ? theme.stale : undefined} wrap="truncate">
                 {`${c.name === logsOf ? '»' : ' '}${pad(c.name, nameW)} `}
               </Text>
               <Text color={stale ? theme.stale : stateColor(c)} wrap="truncate">
-                {pad(c.state, 8)}
-                {narrow ? '' : ` ${pad(c.health === 'none' ? '-' : c.health, 9)}`}
-              </Text>
-              <Text color={stale ? theme.stale : theme.muted} wrap="truncate">
-                {` ${pad(c.state === 'running' ? uptime(c.startedAt) : `exit ${c.exitCode ?? '?'}`, 7)}${narrow ? '' : ` ↻${c.restartCount}`}`}
+                {tail}
               </Text>
             </Box>
           );

@@ -5,34 +5,58 @@ import { theme } from './theme.js';
 const OUTCOME_COLOR = { VERIFIED: theme.ok, NOT_CONFIRMED: theme.warn, FAILED: theme.bad, CANCELLED: theme.muted, RUNNING: theme.accent } as const;
 const OUTCOME_TEXT = { VERIFIED: 'VERIFIED', NOT_CONFIRMED: 'SENT BUT NOT CONFIRMED', FAILED: 'FAILED', CANCELLED: 'CANCELLED', RUNNING: 'RUNNING' } as const;
 
-/** The last action's outcome, one channel per line: what the system actually did. */
+/**
+ * The last action's outcome, one channel per line: what the system actually did. When the lines
+ * do not all fit, the suggested next step keeps its line and the headline counts the hidden channels.
+ */
 export function ActionBanner({ maxLines }: { maxLines: number }) {
   const last = useCockpit((s) => s.actions.last);
   if (!last || maxLines <= 0) return null;
   const ms = last.finishedAt ? ` in ${last.finishedAt - last.startedAt} ms` : '';
+  const nextLine = last.next && maxLines >= 2 ? 1 : 0;
+  const channels = last.channels.slice(0, Math.max(0, maxLines - 1 - nextLine));
+  const hidden = last.channels.length - channels.length;
   return (
-    <Box flexDirection="column" overflow="hidden" height={Math.min(maxLines, 1 + last.channels.length + (last.next ? 1 : 0))}>
+    <Box flexDirection="column" flexShrink={0} overflow="hidden" height={1 + channels.length + nextLine}>
       <Text color={OUTCOME_COLOR[last.outcome]} bold wrap="truncate">
-        {`${last.action.toUpperCase()}: ${OUTCOME_TEXT[last.outcome]}${ms} — ${last.summary}`}
+        {`${last.action.toUpperCase()}: ${OUTCOME_TEXT[last.outcome]}${ms}${hidden ? ` (+${hidden} more channel${hidden > 1 ? 's' : ''}, A: audit)` : ''} — ${last.summary}`}
       </Text>
-      {last.channels.map((c) => (
+      {channels.map((c) => (
         <Text key={c.channel} color={OUTCOME_COLOR[c.outcome]} wrap="truncate">
           {`  ${c.channel}: ${OUTCOME_TEXT[c.outcome]}${c.latencyMs !== undefined ? ` (${c.latencyMs} ms)` : ''} ${c.detail}`}
         </Text>
       ))}
-      {last.next ? <Text color={theme.warn} wrap="truncate">{`  next: ${last.next}`}</Text> : null}
+      {nextLine ? <Text color={theme.warn} wrap="truncate">{`  next: ${last.next}`}</Text> : null}
     </Box>
   );
 }
 
-export function Footer() {
+/** Footer hints that fit `width`, whole: the least needed go first (the help screen lists them all). */
+export function fitHints<T extends { key: string; label: string }>(hints: T[], width: number): T[] {
+  const keep = new Set(['STOP', 'help', 'quit', 'cmd', 'arm']);
+  const cost = (h: T) => h.key.length + h.label.length + 2;
+  const out = [...hints];
+  let total = out.reduce((n, h) => n + cost(h), 0);
+  for (let i = out.length - 1; i >= 0 && total > width; i--) {
+    const h = out[i] as T;
+    if (keep.has(h.label)) continue;
+    out.splice(i, 1);
+    total -= cost(h);
+  }
+  return out;
+}
+
+export function Footer({ width }: { width: number }) {
   const { controller } = useApp();
   const notice = useUi((s) => s.notice);
   const armed = useUi((s) => s.armedUntil !== null);
   const auditAlarm = useCockpit((s) => s.audit.alarm);
-  const hints = controller.bindings
-    .filter((b) => b.footer && b.keys[0])
-    .map((b) => ({ key: b.keys[0] as string, label: b.footer as string, off: !!b.needsArm && !armed }));
+  const hints = fitHints(
+    controller.bindings
+      .filter((b) => b.footer && b.keys[0])
+      .map((b) => ({ key: b.keys[0] as string, label: b.footer as string, off: !!b.needsArm && !armed })),
+    width,
+  );
   return (
     <Box flexDirection="column">
       {auditAlarm ? (
@@ -46,12 +70,14 @@ export function Footer() {
         </Text>
       ) : null}
       <Box height={1} overflow="hidden">
-        {hints.map((h) => (
-          <Text key={h.label} wrap="truncate">
-            <Text color={h.off ? theme.muted : h.label === 'STOP' ? theme.bad : theme.accent} bold>{` ${h.key}`}</Text>
-            <Text color={theme.muted}>{` ${h.label}`}</Text>
-          </Text>
-        ))}
+        <Text wrap="truncate">
+          {hints.map((h) => (
+            <Text key={h.label}>
+              <Text color={h.off ? theme.muted : h.label === 'STOP' ? theme.bad : theme.accent} bold>{` ${h.key}`}</Text>
+              <Text color={theme.muted}>{` ${h.label}`}</Text>
+            </Text>
+          ))}
+        </Text>
       </Box>
     </Box>
   );

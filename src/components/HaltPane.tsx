@@ -1,5 +1,7 @@
 import { Text } from 'ink';
 import { useApp, useCockpit } from '../screens/context.js';
+// The halt file is written by whoever can reach the container: no control bytes to the terminal.
+import { printable } from '../services/bus/text.js';
 import { hhmmss } from './format.js';
 import { Pane } from './Pane.js';
 import { staleLabel } from './stale.js';
@@ -23,7 +25,7 @@ export function HaltPane({ height, width }: { height: number; width: number }) {
         {state.text}
       </Text>
       <Text color={theme.muted} wrap="truncate">
-        {v?.present ? `file ${rt.contract.haltFile.path}: "${(v.content ?? '').slice(0, 200)}"` : `file ${rt.contract.haltFile.path}`}
+        {v?.present ? `file ${rt.contract.haltFile.path}: "${printable(v.content ?? '', 200)}"` : `file ${rt.contract.haltFile.path}`}
       </Text>
       <Text color={line ? (line.kind === 'halt' ? theme.bad : line.kind === 'lift' ? theme.ok : theme.warn) : theme.muted} wrap="truncate">
         {line ? `log ${hhmmss(line.at)} ${line.text}` : 'log: no halt/lift line seen since start'}

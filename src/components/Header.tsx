@@ -8,15 +8,12 @@ import { theme } from './theme.js';
 
 const HOST = hostname();
 
-function Badge({ label, conn, now }: { label: string; conn: ConnState; now: number }) {
+/** A connection badge: "NATS●", "DOCKER✕ 12s", "BRAIN◌ #3"; `compact` drops the age when space is short. */
+function badge(label: string, conn: ConnState, now: number, compact: boolean): { text: string; color: string } {
   const color = conn.status === 'connected' ? theme.ok : conn.status === 'disconnected' ? theme.bad : theme.warn;
   const dot = conn.status === 'connected' ? '●' : conn.status === 'disconnected' ? '✕' : '◌';
-  const extra = conn.status === 'connected' ? '' : conn.status === 'reconnecting' ? ` #${conn.attempt ?? 1}` : ` ${age(conn.since, now)}`;
-  return (
-    <Text color={color}>
-      {` ${label}${dot}${extra}`}
-    </Text>
-  );
+  const extra = conn.status === 'connected' || compact ? '' : conn.status === 'reconnecting' ? ` #${conn.attempt ?? 1}` : ` ${age(conn.since, now)}`;
+  return { text: ` ${label}${dot}${extra}`, color };
 }
 
 /** One clock for the header only: the rest of the tree does not re-render every second. */
@@ -29,11 +26,13 @@ function useClock(): number {
   return now;
 }
 
-export function Header({ narrow }: { narrow: boolean }) {
+export function Header({ narrow, width }: { narrow: boolean; width: number }) {
   const { rt, controller } = useApp();
   const conns = useCockpit((s) => s.connections);
   const armedUntil = useUi((s) => s.armedUntil);
-  const now = useClock();
+  const clock = useClock();
+  // The clock ticks once a second; the countdown must not read "61s" right after arming for 60.
+  const now = Math.max(clock, Date.now());
   const targets: Array<[Target, string]> = [
     ['nats', 'NATS'],
     ['docker', 'DOCKER'],
@@ -45,22 +44,34 @@ export function Header({ narrow }: { narrow: boolean }) {
     : armedUntil && armedUntil > now
       ? { text: ` ARMED ${Math.ceil((armedUntil - now) / 1000)}s `, color: theme.armed }
       : { text: ' SAFE ', color: theme.safe };
+  // Badges and mode never shrink (they are the point of the header); the title gives way first,
+  // then the badges lose their ages.
+  const full = targets.map(([t, label]) => badge(label, conns[t], now, false));
+  const fits = full.reduce((n, b) => n + b.text.length, 0) + 1 + mode.text.length <= width - 12;
+  const badges = fits ? full : targets.map(([t, label]) => badge(label, conns[t], now, true));
   return (
-    <Box height={1} overflow="hidden">
-      <Text bold color={theme.accent}>
-        TITAN
-      </Text>
-      <Text color={theme.muted} wrap="truncate">
-        {narrow ? ` ${rt.contract.profile} ${hhmmss(now)}` : ` ${rt.contract.profile} · ${HOST} · op ${rt.operator} · ${hhmmss(now)}`}
-      </Text>
-      <Box flexGrow={1} />
-      {targets.map(([t, label]) => (
-        <Badge key={t} label={label} conn={conns[t]} now={now} />
-      ))}
-      <Text> </Text>
-      <Text inverse bold color={mode.color}>
-        {mode.text}
-      </Text>
+    <Box height={1} width={width} overflow="hidden">
+      <Box flexGrow={1} flexShrink={1} overflow="hidden">
+        <Text wrap="truncate">
+          <Text bold color={theme.accent}>
+            TITAN
+          </Text>
+          <Text color={theme.muted}>{narrow ? ` ${rt.contract.profile} ${hhmmss(now)}` : ` ${rt.contract.profile} · ${HOST} · op ${rt.operator} · ${hhmmss(now)}`}</Text>
+        </Text>
+      </Box>
+      <Box flexShrink={0}>
+        <Text>
+          {badges.map((b, i) => (
+            <Text key={targets[i]?.[0]} color={b.color}>
+              {b.text}
+            </Text>
+          ))}
+          <Text> </Text>
+          <Text inverse bold color={mode.color}>
+            {mode.text}
+          </Text>
+        </Text>
+      </Box>
     </Box>
   );
 }

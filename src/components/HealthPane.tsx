@@ -1,4 +1,4 @@
-import { Box, Text } from 'ink';
+import { Text } from 'ink';
 import { useCockpit } from '../screens/context.js';
 import { age, pad } from './format.js';
 import { Pane } from './Pane.js';
@@ -15,13 +15,11 @@ export function HealthPane({ height, width }: { height: number; width: number })
       {list.slice(0, Math.max(0, height - 2)).map((p) => {
         const old = Date.now() - p.at > 10_000;
         return (
-          <Box key={p.name} height={1} overflow="hidden">
-            <Text wrap="truncate">{pad(p.name, 13)}</Text>
-            <Text color={old ? theme.stale : (COLOR[p.status] ?? theme.muted)} wrap="truncate">
-              {pad(p.status, 12)}
-            </Text>
-            <Text color={theme.muted} wrap="truncate">{`${pad(`${p.latencyMs}ms`, 7)} ${pad(age(p.at), 5)} ${p.detail ?? ''}`}</Text>
-          </Box>
+          <Text key={p.name} wrap="truncate">
+            {pad(p.name, 13)}
+            <Text color={old ? theme.stale : (COLOR[p.status] ?? theme.muted)}>{pad(p.status, 13)}</Text>
+            <Text color={theme.muted}>{`${pad(`${p.latencyMs}ms`, 7)} ${pad(age(p.at), 5)} ${p.detail ?? ''}`}</Text>
+          </Text>
         );
       })}
     </Pane>

@@ -88,11 +88,16 @@ export function LogsPane({ height, width }: { height: number; width: number }) {
     lv.filter ? `/${lv.filter}/ ${matches ?? 0} matches` : '',
   ].filter(Boolean);
   const title = `Logs ${logs.container ?? '(select a container, Enter)'}`;
-  const stale = logs.container ? staleLabel(docker, logs.at) : null;
+  // logs.at starts at the attach time: without a line received there is nothing to be "as of".
+  const stale = logs.container ? staleLabel(docker, ring.size ? logs.at : null) : null;
   return (
     <Pane title={title} focused={focused} stale={stale ?? (logs.error ? `stream ended: ${logs.error.slice(0, 50)}` : null)} height={height} width={width} right={flags.join(' · ')}>
       {filterInput !== null ? (
-        <Text color={theme.accent} wrap="truncate">{`filter /${filterInput}▌  (Enter applies, Esc clears)`}</Text>
+        // A refused regex keeps the input open: its reason shows on the same line.
+        <Text color={theme.accent} wrap="truncate">
+          {`filter /${filterInput}▌  `}
+          {lv.filterError ? <Text color={theme.bad}>{lv.filterError}</Text> : '(Enter applies, Esc clears)'}
+        </Text>
       ) : lv.filterError ? (
         <Text color={theme.bad} wrap="truncate">
           {lv.filterError}

@@ -1,4 +1,6 @@
 /** Small, pure formatting helpers for the panes. */
+import { printable } from '../services/bus/text.js';
+
 export const hhmmss = (t: number) => new Date(t).toTimeString().slice(0, 8);
 
 export function age(from: number | null | undefined, now = Date.now()): string {
@@ -15,10 +17,11 @@ export function uptime(startedAt: string, now = Date.now()): string {
   return age(t, now);
 }
 
-export const pad = (s: string, n: number) => (s.length >= n ? `${s.slice(0, Math.max(0, n - 1))}…`.slice(0, n) : s.padEnd(n));
+/** Exactly n cells: padded, or cut with an ellipsis only when longer (an exact fit is kept whole). */
+export const pad = (s: string, n: number) => (s.length > n ? `${s.slice(0, Math.max(0, n - 1))}…`.slice(0, n) : s.padEnd(n));
 
 export function timeOf(v: number | string | undefined): string {
   if (v === undefined) return '-';
   const t = typeof v === 'number' ? v : Date.parse(v);
-  return Number.isFinite(t) ? hhmmss(t) : String(v).slice(0, 19);
+  return Number.isFinite(t) ? hhmmss(t) : printable(String(v), 19);
 }

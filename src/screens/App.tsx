@@ -1,4 +1,5 @@
 import { Box, useInput, useWindowSize } from 'ink';
+import { useEffect } from 'react';
 import { ConfirmPrompt } from '../components/ConfirmPrompt.js';
 import { ActionBanner, Footer } from '../components/Footer.js';
 import { Header } from '../components/Header.js';
@@ -8,6 +9,7 @@ import { AuditScreen } from './AuditScreen.js';
 import { CockpitScreen } from './CockpitScreen.js';
 import { AppContext, type AppCtx, useApp, useCockpit, useUi } from './context.js';
 import { HelpScreen } from './HelpScreen.js';
+import { bannerLines, bodyHeight } from './layout.js';
 import { MIN_COLS, MIN_ROWS, TooSmall } from './TooSmall.js';
 
 export const NARROW_COLS = 84;
@@ -16,25 +18,26 @@ function Root() {
   const { columns, rows } = useWindowSize();
   const screen = useUi((s) => s.screen);
   const overlay = useUi((s) => s.prompt !== null || s.palette !== null);
-  const noticeLines = useUi((s) => (s.notice ? 1 : 0));
-  const alarm = useCockpit((s) => (s.audit.alarm ? 1 : 0));
+  const notice = useUi((s) => s.notice !== null);
+  const alarm = useCockpit((s) => s.audit.alarm !== null);
   const last = useCockpit((s) => s.actions.last);
   const ctx = useApp();
   useInput((input, key) => ctx.controller.onKey(input, key));
+  // The controller pages the help and audit screens: it needs the size as it needs the keys.
+  useEffect(() => ctx.controller.setViewport(columns, rows), [ctx.controller, columns, rows]);
   if (columns < MIN_COLS || rows < MIN_ROWS) return <TooSmall cols={columns} rows={rows} />;
   const narrow = columns <= NARROW_COLS;
-  const bannerMax = last ? Math.min(rows >= 30 ? 6 : 3, 1 + last.channels.length + (last.next ? 1 : 0)) : 0;
-  const footerH = 1 + noticeLines + alarm;
-  const bodyH = Math.max(4, rows - 2 - bannerMax - footerH);
+  const bannerMax = bannerLines(rows, last);
+  const bodyH = bodyHeight(rows, { notice, alarm, last });
   return (
     <Box flexDirection="column" width={columns} height={rows} overflow="hidden">
-      <Header narrow={narrow} />
+      <Header narrow={narrow} width={columns} />
       <Readiness />
-      <Box height={bodyH} width={columns}>
+      <Box height={bodyH} width={columns} flexShrink={0} overflow="hidden">
         {overlay ? (
           <Box flexDirection="column" paddingX={2} paddingY={1} width={columns}>
-            <ConfirmPrompt width={columns - 4} />
-            <Palette width={columns - 4} />
+            <ConfirmPrompt width={columns - 4} maxHeight={bodyH - 2} />
+            <Palette width={columns - 4} maxHeight={bodyH - 2} />
           </Box>
         ) : screen === 'help' ? (
           <HelpScreen height={bodyH} width={columns} />
@@ -45,11 +48,10 @@ function Root() {
         )}
       </Box>
       <ActionBanner maxLines={bannerMax} />
-      <Footer />
+      <Footer width={columns} />
     </Box>
   );
 }
-
 
 export function App({ ctx }: { ctx: AppCtx }) {
   return (

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { theme } from '../components/theme.js';
-import { useApp, useCockpit } from './context.js';
+import { useApp, useCockpit, useUi } from './context.js';
 
 const COLOR = { VERIFIED: theme.ok, NOT_CONFIRMED: theme.warn, FAILED: theme.bad, CANCELLED: theme.muted, RUNNING: theme.accent } as const;
 
@@ -8,15 +8,16 @@ export function AuditScreen({ height }: { height: number }) {
   const { rt } = useApp();
   const recent = useCockpit((s) => s.audit.recent);
   const alarm = useCockpit((s) => s.audit.alarm);
+  const offset = useUi((s) => s.auditOffset);
   const rows = Math.max(1, height - 2);
   return (
     <Box flexDirection="column" height={height} overflow="hidden">
-      <Text bold color={theme.accent} wrap="truncate">{`Audit — ${rt.audit.path} · newest first · Esc returns`}</Text>
-      {alarm ? <Text color={theme.bad}>{`AUDIT ALARM: ${alarm.error}`}</Text> : null}
+      <Text bold color={theme.accent} wrap="truncate">{`Audit — ${rt.audit.path} · newest first${offset ? ` · ${offset} newer above` : ''} · Esc returns`}</Text>
+      {alarm ? <Text color={theme.bad} wrap="truncate">{`AUDIT ALARM: ${alarm.error}`}</Text> : null}
       {recent.length === 0 ? <Text color={theme.muted}>no actions recorded yet</Text> : null}
       {[...recent]
         .reverse()
-        .slice(0, rows)
+        .slice(offset, offset + rows)
         .map((e) => (
           <Text key={`${e.id}-${e.time}-${e.outcome}`} wrap="truncate">
             <Text color={theme.muted}>{`${e.time.slice(0, 19).replace('T', ' ')} ${e.operator.padEnd(8)} `}</Text>

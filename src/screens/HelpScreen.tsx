@@ -1,43 +1,45 @@
 import { Box, Text } from 'ink';
 import { theme } from '../components/theme.js';
-import type { Group } from '../keymap/keymap.js';
-import { useApp } from './context.js';
+import { useApp, useUi } from './context.js';
+import { helpGrid, helpRows } from './help-layout.js';
 
-const GROUPS: Group[] = ['Emergency', 'Actions', 'Mode', 'Navigation', 'Logs', 'App'];
-
-/** Generated from the keymap: what you see here is exactly what the keys do. */
+/** Generated from the keymap: what you see here is exactly what the keys do. Pages when it does not fit. */
 export function HelpScreen({ height, width }: { height: number; width: number }) {
   const { controller } = useApp();
-  const cols = width >= 120 ? 2 : 1;
-  const rows: Array<{ group?: Group; key?: string; label?: string; arm?: boolean }> = [];
-  for (const g of GROUPS) {
-    const bs = controller.bindings.filter((b) => b.group === g && b.keys.length);
-    if (!bs.length) continue;
-    rows.push({ group: g });
-    for (const b of bs) rows.push({ key: b.keys.join(' / '), label: b.label, arm: b.needsArm });
-  }
-  const per = Math.ceil(rows.length / cols);
+  const requested = useUi((s) => s.helpPage);
+  const rows = helpRows(controller.bindings);
+  const { cols, perCol, pages } = helpGrid(rows.length, width, height);
+  const page = Math.max(0, Math.min(pages - 1, requested));
+  const shown = rows.slice(page * cols * perCol, (page + 1) * cols * perCol);
+  const colW = Math.floor(width / cols);
+  const keyW = Math.min(18, Math.max(...rows.map((r) => r.key?.length ?? 0)) + 1);
+  const paging = pages > 1 ? ` · page ${page + 1}/${pages} ↓/↑` : '';
   return (
-    <Box flexDirection="column" height={height} overflow="hidden">
-      <Text bold color={theme.accent}>
-        {`Help — ${controller.actions ? 'actions need ARM (a, type ARM) except the emergency stop' : 'READ-ONLY: no actions are registered'} · Esc returns`}
-      </Text>
-      <Box>
-        {Array.from({ length: cols }, (_, c) => (
-          <Box key={c} flexDirection="column" width={Math.floor(width / cols)}>
-            {rows.slice(c * per, (c + 1) * per).map((r, i) =>
-              r.group ? (
-                <Text key={`g${r.group}`} bold color={r.group === 'Emergency' ? theme.bad : theme.title}>
-                  {r.group}
-                </Text>
-              ) : (
-                <Text key={`k${c}-${i}`} wrap="truncate">
-                  <Text color={theme.accent}>{`  ${(r.key ?? '').padEnd(14)}`}</Text>
-                  {r.label}
-                  {r.arm ? <Text color={theme.muted}> (armed)</Text> : null}
-                </Text>
-              ),
-            )}
+    <Box flexDirection="column" height={height} width={width} overflow="hidden">
+      <Box height={1} flexShrink={0} overflow="hidden">
+        <Text bold color={theme.accent} wrap="truncate">
+          {`Help${paging} · Esc returns · ${controller.actions ? 'actions need ARM (a, type ARM) except the emergency stop' : 'READ-ONLY: no actions are registered'}`}
+        </Text>
+      </Box>
+      <Box flexShrink={0}>
+        {Array.from({ length: cols }, (_, c) => shown.slice(c * perCol, (c + 1) * perCol)).map((column) => (
+          <Box key={column[0]?.group ?? column[0]?.label ?? 'empty'} flexDirection="column" width={colW} flexShrink={0}>
+            {column.map((r) => (
+              // Each row keeps its line: shrinking Text rows in a full column makes them overlap.
+              <Box key={r.group ?? `${r.key}:${r.label}`} height={1} flexShrink={0} overflow="hidden">
+                {r.group ? (
+                  <Text bold color={r.group === 'Emergency' ? theme.bad : theme.title} wrap="truncate">
+                    {r.group}
+                  </Text>
+                ) : (
+                  <Text wrap="truncate">
+                    <Text color={theme.accent}>{`  ${(r.key ?? '').padEnd(keyW)}`}</Text>
+                    {r.label}
+                    {r.arm ? <Text color={theme.muted}> (armed)</Text> : null}
+                  </Text>
+                )}
+              </Box>
+            ))}
           </Box>
         ))}
       </Box>

@@ -6,6 +6,8 @@ import { type Binding, type CommandId, keyName, resolveKey } from '../keymap/key
 import type { Runtime } from '../runtime.js';
 import type { LogPresetId } from '../services/log-pane.js';
 import type { ChannelOutcome } from '../state/types.js';
+import { helpGrid, helpRows } from './help-layout.js';
+import { bodyHeight } from './layout.js';
 import type { PromptState, UiStore } from './ui-store.js';
 
 type InkKey = Parameters<typeof keyName>[1];
@@ -37,6 +39,8 @@ const PRESET_OF: Partial<Record<CommandId, LogPresetId>> = {
 export class Controller {
   private armTimer: NodeJS.Timeout | null = null;
   private stepResolver: ((go: boolean) => void) | null = null;
+  /** Terminal size, reported by the root component like keys are: paging needs it. */
+  private viewport = { columns: 80, rows: 24 };
 
   constructor(
     readonly rt: Runtime,
@@ -54,6 +58,15 @@ export class Controller {
     this.ui.setState({ notice: { text, tone, at: Date.now() } });
   }
 
+  /** The terminal's size changed (the root component reports it, like keys). */
+  setViewport(columns: number, rows: number): void {
+    this.viewport = { columns, rows };
+    const s = this.ui.getState();
+    const help = Math.min(s.helpPage, this.helpPages() - 1);
+    const audit = Math.min(s.auditOffset, this.auditMaxOffset());
+    if (help !== s.helpPage || audit !== s.auditOffset) this.ui.setState({ helpPage: help, auditOffset: audit });
+  }
+
   /** Entry point for every key press. */
   onKey(input: string, key: InkKey): void {
     // A paste or a fast typist arrives as one chunk ("HALT\r"): handle it key by key.
@@ -68,7 +81,14 @@ export class Controller {
     const name = keyName(input, key);
     // The emergency stop is reachable from every screen and every prompt.
     if (name === this.stopKey() && this.actions && !s.prompt?.word.includes('!')) {
-      if (s.prompt?.actionId !== 'stop-all') this.openAction('stop-all', {});
+      if (s.prompt?.actionId !== 'stop-all') {
+        if (s.prompt) this.recordCancel(s.prompt, 'replaced by the emergency stop');
+        // A recovery waiting between steps stops there: the operator chose the emergency stop.
+        const step = this.stepResolver;
+        this.stepResolver = null;
+        step?.(false);
+        this.openAction('stop-all', {});
+      }
       return;
     }
     if (this.stepResolver) return this.onStepKey(name);
@@ -77,7 +97,7 @@ export class Controller {
     if (s.filterInput !== null) return this.onFilterKey(input, name);
     if (s.confirmQuit) {
       if (input === 'y' || input === 'q') this.quit();
-      else this.ui.setState({ confirmQuit: false });
+      else this.ui.setState({ confirmQuit: false, notice: { text: 'quit cancelled: still ARMED', tone: 'info', at: Date.now() } });
       return;
     }
     if (s.screen !== 'cockpit' && name === 'escape') {
@@ -85,7 +105,42 @@ export class Controller {
       return;
     }
     const b = resolveKey(this.bindings, name, s.screen === 'cockpit' ? s.focus : 'other');
-    if (b) this.run(b.id);
+    if (!b) return;
+    // Off the cockpit, movement keys move that screen, never the (hidden) cockpit selection.
+    if (s.screen !== 'cockpit' && b.id.startsWith('nav.')) return this.scrollScreen(b.id);
+    this.run(b.id);
+  }
+
+  private helpPages(): number {
+    const { columns, rows } = this.viewport;
+    const s = this.ui.getState();
+    const c = this.rt.store.getState();
+    const h = bodyHeight(rows, { notice: !!s.notice, alarm: !!c.audit.alarm, last: c.actions.last });
+    return helpGrid(helpRows(this.bindings).length, columns, h).pages;
+  }
+
+  /** The AuditScreen shows height − 2 records (title, and the alarm or the empty line). */
+  private auditMaxOffset(): number {
+    const s = this.ui.getState();
+    const c = this.rt.store.getState();
+    const h = bodyHeight(this.viewport.rows, { notice: !!s.notice, alarm: !!c.audit.alarm, last: c.actions.last });
+    return Math.max(0, c.audit.recent.length - Math.max(1, h - 2));
+  }
+
+  private scrollScreen(id: CommandId): void {
+    const s = this.ui.getState();
+    if (s.screen === 'help') {
+      const last = this.helpPages() - 1;
+      const back = id === 'nav.up' || id === 'nav.pageUp' || id === 'nav.prevPane';
+      const page = id === 'nav.top' ? 0 : id === 'nav.bottom' ? last : s.helpPage + (back ? -1 : 1);
+      return this.ui.setState({ helpPage: Math.max(0, Math.min(last, page)) });
+    }
+    if (s.screen === 'audit') {
+      const max = this.auditMaxOffset();
+      const step = id === 'nav.up' ? -1 : id === 'nav.down' ? 1 : id === 'nav.pageUp' ? -10 : id === 'nav.pageDown' ? 10 : 0;
+      const offset = id === 'nav.top' ? 0 : id === 'nav.bottom' ? max : s.auditOffset + step;
+      return this.ui.setState({ auditOffset: Math.max(0, Math.min(max, offset)) });
+    }
   }
 
   private stopKey(): string {
@@ -110,9 +165,9 @@ export class Controller {
     const lv = s.logView;
     switch (id) {
       case 'app.help':
-        return this.ui.setState({ screen: s.screen === 'help' ? 'cockpit' : 'help' });
+        return this.ui.setState({ screen: s.screen === 'help' ? 'cockpit' : 'help', helpPage: 0 });
       case 'app.audit':
-        return this.ui.setState({ screen: 'audit' });
+        return this.ui.setState({ screen: 'audit', auditOffset: 0 });
       case 'app.cockpit':
         return this.ui.setState({ screen: 'cockpit' });
       case 'app.palette':
@@ -123,7 +178,7 @@ export class Controller {
         if (lv.filter) return this.ui.setState({ logView: { ...lv, filter: '', matchSeq: null } });
         return this.ui.setState({ notice: null, screen: 'cockpit' });
       case 'app.quit':
-        if (this.isArmed()) return this.ui.setState({ confirmQuit: true });
+        if (this.isArmed()) return this.ui.setState({ confirmQuit: true, notice: { text: 'ARMED: quit anyway? y quits, any other key stays', tone: 'warn', at: Date.now() } });
         return this.quit();
       case 'nav.nextPane':
       case 'nav.prevPane':
@@ -223,7 +278,7 @@ export class Controller {
     const p = this.ui.getState().prompt as PromptState;
     if (name === 'escape') {
       this.ui.setState({ prompt: null });
-      if (p.actionId !== 'arm' && this.actions) this.actions.recordRefusal(this.actions.plan(p.actionId as ActionId, this.promptParams(p)), null, 'CANCELLED', 'cancelled at the prompt');
+      this.recordCancel(p, 'cancelled at the prompt');
       return this.notice(`${p.title}: cancelled`);
     }
     if (name === 'backspace' || name === 'delete') return this.ui.setState({ prompt: { ...p, input: p.input.slice(0, -1), error: undefined } });
@@ -240,6 +295,11 @@ export class Controller {
     if (input && input.length >= 1 && !/[\x00-\x1f]/.test(input) && p.input.length < 200) {
       this.ui.setState({ prompt: { ...p, input: p.input + input, error: undefined } });
     }
+  }
+
+  /** Every action prompt that does not run is audited as CANCELLED (arming is not an action). */
+  private recordCancel(p: PromptState, why: string): void {
+    if (p.actionId !== 'arm' && this.actions) this.actions.recordRefusal(this.actions.plan(p.actionId as ActionId, this.promptParams(p)), null, 'CANCELLED', why);
   }
 
   private promptParams(p: PromptState): ActionParams {
@@ -319,7 +379,7 @@ export class Controller {
     const text = this.ui.getState().filterInput as string;
     const lv = this.ui.getState().logView;
     if (name === 'escape') return this.ui.setState({ filterInput: null, logView: { ...lv, filter: '', filterError: undefined, matchSeq: null } });
-    if (name === 'backspace' || name === 'delete') return this.ui.setState({ filterInput: text.slice(0, -1) });
+    if (name === 'backspace' || name === 'delete') return this.ui.setState({ filterInput: text.slice(0, -1), logView: { ...lv, filterError: undefined } });
     if (name === 'enter') {
       try {
         if (text) new RegExp(text, 'i');
@@ -329,7 +389,7 @@ export class Controller {
       }
       return;
     }
-    if (input && !/[\x00-\x1f]/.test(input)) this.ui.setState({ filterInput: text + input });
+    if (input && !/[\x00-\x1f]/.test(input)) this.ui.setState({ filterInput: text + input, logView: { ...lv, filterError: undefined } });
   }
 
   private selectedContainer(): string | null {

@@ -32,6 +32,10 @@ export interface UiState {
   notice: { text: string; tone: 'info' | 'warn' | 'error'; at: number } | null;
   confirmQuit: boolean;
   redraw: number;
+  /** Page of the help screen (it pages when the keymap does not fit). */
+  helpPage: number;
+  /** Newest-first audit records scrolled past. */
+  auditOffset: number;
 }
 
 export type UiStore = StoreApi<UiState>;
@@ -49,5 +53,7 @@ export function createUiStore(): UiStore {
     notice: null,
     confirmQuit: false,
     redraw: 0,
+    helpPage: 0,
+    auditOffset: 0,
   }));
 }

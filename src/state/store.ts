@@ -22,6 +22,11 @@ export interface Sourced<T> {
 
 export interface CockpitState {
   connections: Record<Target, ConnState>;
+  /**
+   * When each source last confirmed its value, kept apart from the values: a confirmation that
+   * changes nothing must not replace the value object, or every pane would redraw (idle CPU).
+   */
+  confirmed: { containers: number | null; haltFile: number | null; breaker: number | null };
   containers: Sourced<ContainerInfo[]>;
   haltFile: Sourced<HaltFileState | null>;
   /** Last halt/lift/breaker evidence line per service. */
@@ -42,6 +47,7 @@ export function initialState(now = Date.now()): CockpitState {
   const conn = (): ConnState => ({ status: 'connecting', since: now });
   return {
     connections: { nats: conn(), docker: conn(), brain: conn(), execution: conn() },
+    confirmed: { containers: null, haltFile: null, breaker: null },
     containers: { value: [], at: null },
     haltFile: { value: null, at: null },
     evidence: { execution: null, brain: null, recent: [] },
@@ -60,6 +66,13 @@ const pushBounded = <T>(list: T[], item: T, max: number): T[] => {
   return next;
 };
 
+const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
+
+/** A confirmation of an unchanged value: only the confirmation time moves. */
+function confirm<K extends keyof CockpitState['confirmed']>(s: CockpitState, key: K, at: number): CockpitState {
+  return { ...s, confirmed: { ...s.confirmed, [key]: at } };
+}
+
 /** Pure reducer: the only place state changes. Returns the same object when nothing changed. */
 export function reduce(s: CockpitState, e: CockpitEvent): CockpitState {
   switch (e.type) {
@@ -69,11 +82,13 @@ export function reduce(s: CockpitState, e: CockpitEvent): CockpitState {
       return { ...s, connections: { ...s.connections, [e.target]: merged } };
     }
     case 'containers.sync':
-      return { ...s, containers: { value: e.list, at: e.at } };
+      if (s.containers.error === undefined && s.containers.at !== null && same(s.containers.value, e.list)) return confirm(s, 'containers', e.at);
+      return { ...s, containers: { value: e.list, at: e.at }, confirmed: { ...s.confirmed, containers: e.at } };
     case 'containers.error':
       return { ...s, containers: { ...s.containers, error: e.error, errorAt: e.at } };
     case 'haltFile':
-      return { ...s, haltFile: { value: e.state, at: e.at } };
+      if (s.haltFile.error === undefined && s.haltFile.at !== null && same(s.haltFile.value, e.state)) return confirm(s, 'haltFile', e.at);
+      return { ...s, haltFile: { value: e.state, at: e.at }, confirmed: { ...s.confirmed, haltFile: e.at } };
     case 'haltFile.error':
       return { ...s, haltFile: { ...s.haltFile, error: e.error, errorAt: e.at } };
     case 'evidence':
@@ -82,7 +97,8 @@ export function reduce(s: CockpitState, e: CockpitEvent): CockpitState {
         evidence: { ...s.evidence, [e.line.service]: e.line, recent: pushBounded(s.evidence.recent, e.line, RECENT_EVIDENCE) },
       };
     case 'breaker':
-      return { ...s, breaker: { value: e.status, at: e.at, source: e.source } };
+      if (s.breaker.error === undefined && s.breaker.source === e.source && same(s.breaker.value, e.status)) return confirm(s, 'breaker', e.at);
+      return { ...s, breaker: { value: e.status, at: e.at, source: e.source }, confirmed: { ...s.confirmed, breaker: e.at } };
     case 'breaker.error':
       return { ...s, breaker: { ...s.breaker, error: e.error, errorAt: e.at } };
     case 'probe':

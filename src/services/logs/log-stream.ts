@@ -19,6 +19,8 @@ export interface LogStreamOptions {
   ring: LogRing;
   emit: Emit;
   container: string;
+  /** Keep only lines that may be evidence (the evidence watch): no parsing or storing of the rest. */
+  evidenceOnly?: boolean;
   /** Which engine writes this log; evidence is matched only when set (with a matcher). */
   service?: 'execution' | 'brain';
   matcher?: EvidenceMatcher;
@@ -129,7 +131,9 @@ export class LogStream {
     if (lines.length === 0) return;
     const { matcher, service } = this.opts;
     let urgent = false;
+    const only = this.opts.evidenceOnly === true && matcher !== undefined && service !== undefined;
     for (const text of lines) {
+      if (only && !matcher.screen(service, text)) continue;
       const line: PendingLine = { seq: this.seq++, stream, text };
       if (this.pending.length < this.maxPending) {
         this.pending.push(line);

@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 export function benchProbe(env: NodeJS.ProcessEnv = process.env) {
   const file = env.TITAN_TUI_BENCH_LOG;
   if (!file) return { onRender: undefined, onKey: () => {} };
+  let frames = 0;
   let firstDone = false;
   let anyDone = false;
   let keyPending: number | null = null;
@@ -21,13 +22,14 @@ export function benchProbe(env: NodeJS.ProcessEnv = process.env) {
   };
   setInterval(() => {
     const m = process.memoryUsage();
-    write({ ev: 'mem', at: Date.now(), rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers });
+    write({ ev: 'mem', at: Date.now(), frames, rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers });
   }, 5000).unref();
   return {
     onKey: () => {
       keyPending ??= Date.now();
     },
     onRender: (ready: () => boolean) => () => {
+      frames++;
       if (!anyDone) {
         anyDone = true;
         write({ ev: 'first-render', sinceStartMs: Math.round(performance.now()), at: Date.now() });

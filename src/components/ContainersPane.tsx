@@ -1,7 +1,8 @@
 import { Box, Text } from 'ink';
 import { useCockpit, useUi } from '../screens/context.js';
 import type { ContainerInfo } from '../state/types.js';
-import { pad, uptime } from './format.js';
+import { coarseUptime, pad } from './format.js';
+import { useTick } from './use-tick.js';
 import { Pane } from './Pane.js';
 import { staleLabel } from './stale.js';
 import { theme } from './theme.js';
@@ -11,10 +12,12 @@ const stateColor = (c: ContainerInfo) => (c.state === 'running' ? (c.health === 
 export function ContainersPane({ height, width, narrow }: { height: number; width: number; narrow: boolean }) {
   const containers = useCockpit((s) => s.containers);
   const docker = useCockpit((s) => s.connections.docker);
+  const confirmedAt = useCockpit((s) => (s.connections.docker.status === 'connected' ? null : s.confirmed.containers));
+  useTick(60_000); // uptimes have minute resolution
   const logsOf = useCockpit((s) => s.logs.container);
   const focused = useUi((s) => s.focus === 'containers' && s.screen === 'cockpit');
   const selected = useUi((s) => s.selected);
-  const stale = staleLabel(docker, containers.at);
+  const stale = staleLabel(docker, confirmedAt);
   const rows = Math.max(0, height - 2);
   const list = containers.value;
   const start = Math.max(0, Math.min(selected - rows + 1, list.length - rows));
@@ -28,7 +31,7 @@ export function ContainersPane({ height, width, narrow }: { height: number; widt
           const sel = idx === selected;
           // One string per row: flex never squeezes a column, the name gets what is left.
           const health = c.health === 'healthy' ? '✓' : c.health === 'unhealthy' ? '✗' : c.health === 'starting' ? '~' : ' ';
-          const tail = `${pad(c.state, 8)}${health} ${pad(c.state === 'running' ? uptime(c.startedAt) : `exit ${c.exitCode ?? '?'}`, 8)}${narrow ? '' : ` ↻${c.restartCount}`}`;
+          const tail = `${pad(c.state, 8)}${health} ${pad(c.state === 'running' ? coarseUptime(c.startedAt) : `exit ${c.exitCode ?? '?'}`, 8)}${narrow ? '' : ` ↻${c.restartCount}`}`;
           const nameW = Math.max(8, width - 4 - tail.length);
           return (
             <Box key={c.id} height={1} overflow="hidden">

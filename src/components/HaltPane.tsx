@@ -13,10 +13,11 @@ const OUTCOME_COLOR = { VERIFIED: theme.ok, NOT_CONFIRMED: theme.warn, FAILED: t
 export function HaltPane({ height, width }: { height: number; width: number }) {
   const { rt } = useApp();
   const file = useCockpit((s) => s.haltFile);
+  const confirmedAt = useCockpit((s) => (s.haltFile.error || s.connections.docker.status !== 'connected' ? s.confirmed.haltFile : null));
   const docker = useCockpit((s) => s.connections.docker);
   const line = useCockpit((s) => s.evidence.execution);
   const last = useCockpit((s) => s.actions.last);
-  const stale = file.error && file.errorAt && (!file.at || file.errorAt > file.at) ? `as of ${file.at ? hhmmss(file.at) : '—'} · ${file.error.slice(0, 50)}` : staleLabel(docker, file.at);
+  const stale = file.error && file.errorAt && (!confirmedAt || file.errorAt > confirmedAt) ? `as of ${confirmedAt ? hhmmss(confirmedAt) : '—'} · ${file.error.slice(0, 50)}` : staleLabel(docker, confirmedAt);
   const v = file.value;
   const state = v === null ? { text: 'UNKNOWN (halt file not read yet)', color: theme.muted } : v.present ? { text: 'HALTED — halt file present', color: theme.bad } : { text: 'not halted — no halt file', color: theme.ok };
   return (

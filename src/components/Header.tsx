@@ -1,9 +1,9 @@
 import { hostname } from 'node:os';
 import { Box, Text } from 'ink';
-import { useEffect, useState } from 'react';
 import { useApp, useCockpit, useUi } from '../screens/context.js';
 import type { ConnState, Target } from '../state/types.js';
-import { age, hhmmss } from './format.js';
+import { age, hhmm, hhmmss } from './format.js';
+import { useTick } from './use-tick.js';
 import { theme } from './theme.js';
 
 const HOST = hostname();
@@ -16,23 +16,17 @@ function badge(label: string, conn: ConnState, now: number, compact: boolean): {
   return { text: ` ${label}${dot}${extra}`, color };
 }
 
-/** One clock for the header only: the rest of the tree does not re-render every second. */
-function useClock(): number {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
-  }, []);
-  return now;
-}
-
 export function Header({ narrow, width }: { narrow: boolean; width: number }) {
   const { rt, controller } = useApp();
   const conns = useCockpit((s) => s.connections);
   const armedUntil = useUi((s) => s.armedUntil);
-  const clock = useClock();
+  // Seconds only matter while armed (countdown) or while something is down (ages); otherwise the
+  // header redraws once a minute, which keeps an idle cockpit near zero CPU.
+  const everyMs = (armedUntil !== null && armedUntil > Date.now()) || Object.values(conns).some((c) => c.status !== 'connected') ? 1000 : 60_000;
+  const clock = useTick(everyMs);
   // The clock ticks once a second; the countdown must not read "61s" right after arming for 60.
   const now = Math.max(clock, Date.now());
+  const clockText = everyMs === 1000 ? hhmmss(now) : hhmm(now);
   const targets: Array<[Target, string]> = [
     ['nats', 'NATS'],
     ['docker', 'DOCKER'],
@@ -56,7 +50,7 @@ export function Header({ narrow, width }: { narrow: boolean; width: number }) {
           <Text bold color={theme.accent}>
             TITAN
           </Text>
-          <Text color={theme.muted}>{narrow ? ` ${rt.contract.profile} ${hhmmss(now)}` : ` ${rt.contract.profile} · ${HOST} · op ${rt.operator} · ${hhmmss(now)}`}</Text>
+          <Text color={theme.muted}>{narrow ? ` ${rt.contract.profile} ${clockText}` : ` ${rt.contract.profile} · ${HOST} · op ${rt.operator} · ${clockText}`}</Text>
         </Text>
       </Box>
       <Box flexShrink={0}>

@@ -3,6 +3,7 @@ import { memo } from 'react';
 import { useApp, useCockpit, useUi } from '../screens/context.js';
 import type { LogLine } from '../state/types.js';
 import { Pane } from './Pane.js';
+import { useThrottled } from './use-throttled.js';
 import { staleLabel } from './stale.js';
 import { theme } from './theme.js';
 
@@ -70,7 +71,8 @@ function visibleLines(rt: ReturnType<typeof useApp>['rt'], rows: number, endSeq:
 
 export function LogsPane({ height, width }: { height: number; width: number }) {
   const { rt } = useApp();
-  const logs = useCockpit((s) => s.logs);
+  // Log batches arrive every 50 ms under load; 4 redraws a second are all a reader can use.
+  const logs = useThrottled(rt.store, (s) => s.logs, 250);
   const docker = useCockpit((s) => s.connections.docker);
   const focused = useUi((s) => s.focus === 'logs' && s.screen === 'cockpit');
   const lv = useUi((s) => s.logView);

@@ -25,3 +25,26 @@ export function timeOf(v: number | string | undefined): string {
   const t = typeof v === 'number' ? v : Date.parse(v);
   return Number.isFinite(t) ? hhmmss(t) : printable(String(v), 19);
 }
+
+export const hhmm = (t: number) => new Date(t).toTimeString().slice(0, 5);
+
+/** Minute resolution, so an idle cockpit redraws once a minute, not every second. */
+export function coarseAge(from: number, now = Date.now()): string {
+  const m = Math.max(0, Math.floor((now - from) / 60_000));
+  if (m < 1) return '<1m';
+  if (m < 60) return `${m}m`;
+  if (m < 1440) return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+  return `${Math.floor(m / 1440)}d${String(Math.floor((m % 1440) / 60)).padStart(2, '0')}h`;
+}
+
+export function coarseUptime(startedAt: string, now = Date.now()): string {
+  const t = Date.parse(startedAt);
+  return !Number.isFinite(t) || t <= 0 ? '-' : coarseAge(t, now);
+}
+
+/** Latency in steps that do not flicker between 2 and 3 ms on every probe. */
+export function latencyBucket(ms: number): string {
+  if (ms < 10) return '<10ms';
+  if (ms < 1000) return `${Math.round(ms / 10) * 10}ms`;
+  return `${(ms / 1000).toFixed(1)}s`;
+}

@@ -79,6 +79,31 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Runbook procedures (`titan-tui run`, the Procedures screen): where and how host commands run. */
+    procedures: z
+      .object({
+        /** The deployment checkout (git repository, scripts/, .env). Default: the current directory. */
+        deployDir: z.string().min(1).optional(),
+        /** Argument array, run in deployDir. `{sha}` in an argument becomes the commit to deploy. */
+        deployCommand: z.array(z.string().min(1)).min(1).default(['./scripts/deploy-vps.sh']),
+        /** Where backups are listed; relative to deployDir (scripts/backup-db.sh writes ./backups). */
+        backupDir: z.string().min(1).default('./backups'),
+        /** Argument array, run in deployDir; it is asked the file name and y/N on its stdin. */
+        restoreCommand: z.array(z.string().min(1)).min(1).default(['./scripts/restore-db.sh']),
+        /** The environment file the services read (relative to deployDir). */
+        envFile: z.string().min(1).default('.env'),
+        /** e.g. ["docker","compose"]; default: `docker compose` when present, else `docker-compose`. */
+        composeCommand: z.array(z.string().min(1)).min(1).optional(),
+        /** Passed as `-f FILE` (relative to deployDir). */
+        composeFile: z.string().min(1).optional(),
+        /** Passed as `-p NAME`. */
+        composeProject: z.string().min(1).optional(),
+        stepTimeoutSec: z.number().int().min(1).max(86_400).default(600),
+        /** List every command with its directory and run none. */
+        dryRun: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
     audit: z
       .object({
         dir: z.string().optional(),

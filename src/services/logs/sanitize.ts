@@ -22,6 +22,8 @@ const MAX_SGR_PARAMS = 128;
 
 // Parser states (plain numbers: const enums are not erasable).
 const GROUND = 0;
+/** C0 controls, DEL and C1 controls: everything the character walk must look at. */
+const CONTROL_RUN_END = /[\u0000-\u001f\u007f-\u009f]/g;
 const ESC = 1; // after ESC
 const ESC_INTERMEDIATE = 2; // ESC ( B, ESC # 8 ...
 const CSI = 3; // ESC [ or 8-bit CSI, collecting parameters
@@ -74,6 +76,23 @@ export class LineSanitizer {
     if (this.cut) {
       this.cutBytes += utf8Bytes(s, from, to);
       return;
+    }
+    // Fast path for the common case, a run with no control character at all: copy it whole
+    // (native regex search and byte count) instead of walking it character by character.
+    if (this.state === GROUND) {
+      CONTROL_RUN_END.lastIndex = from;
+      const m = CONTROL_RUN_END.exec(s);
+      const end = m !== null && m.index < to ? m.index : to;
+      if (end > from) {
+        const run = end === to && from === 0 && to === s.length ? s : s.slice(from, end);
+        const bytes = Buffer.byteLength(run);
+        if (this.outBytes + bytes <= this.maxBytes) {
+          this.out += run;
+          this.outBytes += bytes;
+          from = end;
+          if (from >= to) return;
+        }
+      }
     }
     let runStart = -1; // start of the printable run not yet copied to `out`
     let i = from;

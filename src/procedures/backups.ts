@@ -1,0 +1,57 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface BackupFile {
+  name: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/** `*.sql.gz` files of the backup directory, newest first (what restore-db.sh lists and accepts). */
+export function listBackups(dir: string): { ok: true; files: BackupFile[] } | { ok: false; error: string } {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { ok: false, error: code === 'ENOENT' ? `backup directory ${dir} does not exist` : `cannot read ${dir}: ${(e as Error).message}` };
+  }
+  const files: BackupFile[] = [];
+  for (const name of names) {
+    if (!name.endsWith('.sql.gz')) continue;
+    try {
+      const st = statSync(join(dir, name));
+      if (st.isFile()) files.push({ name, size: st.size, mtimeMs: st.mtimeMs });
+    } catch {
+      // Removed meanwhile (the backup script prunes old files).
+    }
+  }
+  files.sort((a, b) => b.mtimeMs - a.mtimeMs || a.name.localeCompare(b.name));
+  return { ok: true, files };
+}
+
+export function humanSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = bytes / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
+}
+
+export function humanAge(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 90) return `${s} s`;
+  const m = Math.round(s / 60);
+  if (m < 90) return `${m} min`;
+  const h = Math.round(m / 60);
+  if (h < 48) return `${h} h`;
+  return `${Math.round(h / 24)} d`;
+}
+
+export function describeBackup(f: BackupFile, now = Date.now()): string {
+  return `${f.name}  ${humanSize(f.size).padStart(8)}  ${humanAge(now - f.mtimeMs)} old`;
+}

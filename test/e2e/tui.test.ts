@@ -36,7 +36,7 @@ afterAll(async () => {
 describe('the cockpit in tmux', () => {
   it('shows every pane, and the container list matches docker ps', async () => {
     const t = open();
-    const screen = await t.waitFor((s) => s.includes(stack.names.execution) && /EXEC●/.test(s) && /BRAIN●/.test(s), 20_000);
+    const screen = await t.waitFor((s) => /DOCKER●/.test(s) && /EXEC●/.test(s) && /BRAIN●/.test(s) && new RegExp(`${stack.names.execution}\\s+running`).test(s), 20_000);
     for (const title of ['Containers', 'Execution halt', 'Circuit breaker', 'Health', 'Logs']) expect(screen).toContain(title);
     expect(screen).toMatch(/NATS●/);
     expect(screen).toMatch(/DOCKER●/);
@@ -71,7 +71,7 @@ describe('the cockpit in tmux', () => {
 
   it('the emergency stop from any screen: ! then HALT ends VERIFIED; a wrong word does nothing', async () => {
     const t = open();
-    await t.waitFor((s) => s.includes(stack.names.execution) && /EXEC●/.test(s), 20_000);
+    await t.waitFor((s) => /DOCKER●/.test(s) && /EXEC●/.test(s) && /NATS●/.test(s), 20_000);
     t.send('?');
     await t.waitForText('Help');
     t.send('!');

@@ -120,7 +120,9 @@ it('idle CPU with 8 containers, probes every 2 s, dashboard 1/s', async () => {
     const t0 = Date.now();
     await sleep(IDLE_SEC * 1000);
     const cpu = ((cpuTicks(pid) - c0) / TICK / ((Date.now() - t0) / 1000)) * 100;
-    results.push(`idle CPU over ${IDLE_SEC} s with ${listed} containers listed: ${fmt(cpu, 2)} % of one core (target ≤ 0.5 %), RSS ${fmt(rssMb(pid))} MB`);
+    results.push(
+      `idle CPU over ${IDLE_SEC} s with ${listed} containers listed: ${fmt(cpu, 2)} % of one core (target ≤ 0.5 %), RSS ${fmt(rssMb(pid))} MB`,
+    );
   } finally {
     t.kill();
   }
@@ -164,7 +166,9 @@ it('log flood: key latency, RSS, dropped lines', async () => {
     const dropped = /dropped (\d+)/.exec(screen)?.[1] ?? '0';
     const alive = screen.includes('flood line') && !screen.includes('EXITED');
     results.push(summary(`flood ${FLOOD_RATE} lines/s for ${FLOOD_SEC} s: key sent → next frame (target p99 ≤ 100)`, lat));
-    results.push(`flood: keys answered ${lat.length}/${sent.length}, max RSS ${fmt(maxRss)} MB (target < 150), CPU ${fmt(cpu)} % of one core, dropped lines shown: ${dropped}, UI alive: ${alive}`);
+    results.push(
+      `flood: keys answered ${lat.length}/${sent.length}, max RSS ${fmt(maxRss)} MB (target < 150), CPU ${fmt(cpu)} % of one core, dropped lines shown: ${dropped}, UI alive: ${alive}`,
+    );
   } finally {
     t.kill();
     rmSync(log, { force: true });
@@ -194,7 +198,9 @@ it('accelerated soak: RSS after the soak vs after 1 minute', async () => {
       if (!at1 && Date.now() - t0 >= 60_000) at1 = r;
     }
     const end = rssMb(pid);
-    results.push(`soak ${minutes} min (probes 250 ms, 2,000 lines/s): RSS at 1 min ${fmt(at1)} MB, at end ${fmt(end)} MB, growth ${fmt(((end - at1) / at1) * 100)} % (target ≤ 10 %), max ${fmt(Math.max(...samples))} MB`);
+    results.push(
+      `soak ${minutes} min (probes 250 ms, 2,000 lines/s): RSS at 1 min ${fmt(at1)} MB, at end ${fmt(end)} MB, growth ${fmt(((end - at1) / at1) * 100)} % (target ≤ 10 %), max ${fmt(Math.max(...samples))} MB`,
+    );
   } finally {
     t.kill();
     await removeTestContainer(stack.docker, flood);

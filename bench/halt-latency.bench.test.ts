@@ -40,7 +40,8 @@ it('halt: Enter → server confirmation, Enter → VERIFIED, vs the runbook', as
     const r = await layer.execute('halt', { reason: `bench ${i}` }, 'HALT', {
       enteredAt: Date.now(),
       progress: (p) => {
-        if (!confirmedAt && p.channels.some((c) => c.channel === 'nats' && /server confirmed receipt/.test(c.detail))) confirmedAt = performance.now();
+        if (!confirmedAt && p.channels.some((c) => c.channel === 'nats' && /server confirmed receipt/.test(c.detail)))
+          confirmedAt = performance.now();
       },
     });
     const end = performance.now();
@@ -81,7 +82,11 @@ it('halt: Enter → server confirmation, Enter → VERIFIED, vs the runbook', as
     await nc.close();`;
   for (let i = 0; i < RUNBOOK_RUNS; i++) {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, stack.nats.url, NATS_USERS.brain.user, NATS_USERS.brain.pass], { cwd: PROJECT_ROOT });
+    const r = spawnSync(
+      process.execPath,
+      ['--input-type=module', '-e', script, stack.nats.url, NATS_USERS.brain.user, NATS_USERS.brain.pass],
+      { cwd: PROJECT_ROOT },
+    );
     freshPublish.push(performance.now() - t0);
     expect(r.status, String(r.stderr)).toBe(0);
   }

@@ -100,7 +100,13 @@ export function createRuntime(loaded: LoadedConfig, opts: { store?: CockpitStore
   ]);
   const serviceOf = (name: string) =>
     name === contract.containers.execution ? ('execution' as const) : name === contract.containers.brain ? ('brain' as const) : undefined;
-  const logPane = new LogPane(engine, emit, { ringLines: config.logs.ringLines, tail: config.logs.tail, flushMs: config.logs.flushMs, matcher, serviceOf });
+  const logPane = new LogPane(engine, emit, {
+    ringLines: config.logs.ringLines,
+    tail: config.logs.tail,
+    flushMs: config.logs.flushMs,
+    matcher,
+    serviceOf,
+  });
 
   const auditSubject = config.audit.natsSubject ?? contract.nats.auditSubject;
   const audit = new AuditLog(auditPath(config), emit, auditSubject ? (entry) => void bus.publishCommand(auditSubject, entry) : undefined);
@@ -129,5 +135,21 @@ export function createRuntime(loaded: LoadedConfig, opts: { store?: CockpitStore
     await Promise.allSettled([bus.stop(), engine.stopService(), closeHttpAgent()]);
   };
 
-  return { loaded, config, contract, operator: loaded.operator, store, bus, engine, probes, haltWatch, evidence, logPane, audit, serviceUrl, start, stop };
+  return {
+    loaded,
+    config,
+    contract,
+    operator: loaded.operator,
+    store,
+    bus,
+    engine,
+    probes,
+    haltWatch,
+    evidence,
+    logPane,
+    audit,
+    serviceUrl,
+    start,
+    stop,
+  };
 }

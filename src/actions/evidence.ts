@@ -53,7 +53,12 @@ export function waitForEvidence(store: CockpitStore, spec: WaitSpec): Promise<Ev
         if (done) return;
         const f = await spec.haltWatch?.refresh();
         if (done) return;
-        if (f && spec.file?.(f)) finish({ kind: 'evidence', detail: f.present ? `halt file present: "${(f.content ?? '').slice(0, 120)}"` : 'halt file absent', at: Date.now() });
+        if (f && spec.file?.(f))
+          finish({
+            kind: 'evidence',
+            detail: f.present ? `halt file present: "${(f.content ?? '').slice(0, 120)}"` : 'halt file absent',
+            at: Date.now(),
+          });
         else timers.push(setTimeout(poll, spec.pollMs ?? 100));
       };
       void poll();

@@ -36,14 +36,32 @@ export class ActionLayer {
   /** Records a prompt the operator cancelled or confirmed with the wrong word. */
   recordRefusal(plan: ActionPlan, typed: string | null, why: 'CANCELLED' | 'FAILED', detail: string): void {
     const now = Date.now();
-    this.deps.audit.append(this.auditEntry(plan, typed, { id: shortId(), action: plan.id, startedAt: now, finishedAt: now, outcome: why, summary: detail, channels: [] }));
+    this.deps.audit.append(
+      this.auditEntry(plan, typed, {
+        id: shortId(),
+        action: plan.id,
+        startedAt: now,
+        finishedAt: now,
+        outcome: why,
+        summary: detail,
+        channels: [],
+      }),
+    );
   }
 
   async execute(id: ActionId, params: ActionParams, typed: string, ctx: RunContext): Promise<ActionReport> {
     const plan = this.plan(id, params);
     const reportId = shortId();
     const refuse = (summary: string): ActionReport => {
-      const r: ActionReport = { id: reportId, action: id, startedAt: ctx.enteredAt, finishedAt: Date.now(), outcome: 'FAILED', summary, channels: [] };
+      const r: ActionReport = {
+        id: reportId,
+        action: id,
+        startedAt: ctx.enteredAt,
+        finishedAt: Date.now(),
+        outcome: 'FAILED',
+        summary,
+        channels: [],
+      };
       ctx.progress(r);
       this.deps.audit.append(this.auditEntry(plan, typed, r));
       return r;
@@ -71,7 +89,8 @@ export class ActionLayer {
   private async refreshState(id: ActionId): Promise<void> {
     const list = await this.deps.engine.list();
     if (list.ok) this.deps.store.emit({ type: 'containers.sync', list: list.value, at: Date.now() });
-    if (id === 'halt' || id === 'resume' || id === 'stop-all' || id === 'clear-halt-file' || id === 'recover') await this.deps.haltWatch.refresh();
+    if (id === 'halt' || id === 'resume' || id === 'stop-all' || id === 'clear-halt-file' || id === 'recover')
+      await this.deps.haltWatch.refresh();
   }
 
   private run(id: ActionId, params: ActionParams, b: ReportBuilder, ctx: RunContext, plan: ActionPlan): Promise<ActionReport> {

@@ -18,7 +18,9 @@ export function planAction(deps: ActionDeps, id: ActionId, params: ActionParams 
   const brain = contract.containers.brain;
   const halt = contract.nats.halt;
   const file = contract.haltFile.path;
-  const startOnly = contract.haltFile.readAtStartOnly ? ' (the engine reads it only at start: it takes effect when execution restarts)' : '';
+  const startOnly = contract.haltFile.readAtStartOnly
+    ? ' (the engine reads it only at start: it takes effect when execution restarts)'
+    : '';
   switch (id) {
     case 'stop-all':
       return {
@@ -31,12 +33,21 @@ export function planAction(deps: ActionDeps, id: ActionId, params: ActionParams 
           `1. write ${file} in container ${exec}${startOnly}`,
           `2. publish ${halt.hard.subject} ${json(halt.hard.payload)}`,
           ...(halt.legacyHard ? [`   and ${halt.legacyHard.subject} ${json(halt.legacyHard.payload)}`] : []),
-          'Both run at once; each is reported separately, then verified from the engine\'s own evidence.',
+          "Both run at once; each is reported separately, then verified from the engine's own evidence.",
         ],
       };
     case 'halt': {
       const cmd = params.soft ? halt.soft : halt.hard;
-      if (!cmd) return { id, title: 'HALT', word: 'HALT', needsArm: true, targets: [], lines: [], invalid: `the ${contract.profile} profile has no soft halt` };
+      if (!cmd)
+        return {
+          id,
+          title: 'HALT',
+          word: 'HALT',
+          needsArm: true,
+          targets: [],
+          lines: [],
+          invalid: `the ${contract.profile} profile has no soft halt`,
+        };
       return {
         id,
         title: params.soft ? 'SOFT HALT' : 'HALT',
@@ -62,7 +73,7 @@ export function planAction(deps: ActionDeps, id: ActionId, params: ActionParams 
           `publish ${halt.open.subject} ${json(halt.open.payload)}`,
           ...(halt.legacyOpen ? [`publish ${halt.legacyOpen.subject} ${json(halt.legacyOpen.payload)}`] : []),
           `verify: ${file} disappears from ${exec} or the engine logs SYSTEM HALT LIFTED`,
-          'note: this does not re-arm execution and does not reset brain\'s breaker',
+          "note: this does not re-arm execution and does not reset brain's breaker",
         ],
       };
     case 'flatten':
@@ -95,7 +106,16 @@ export function planAction(deps: ActionDeps, id: ActionId, params: ActionParams 
       };
     case 'restart': {
       const name = resolveService(deps, params.service);
-      if (!name) return { id, title: 'RESTART', word: '', needsArm: true, targets: [], lines: [], invalid: 'no container selected (give a service: execution, brain or a container name)' };
+      if (!name)
+        return {
+          id,
+          title: 'RESTART',
+          word: '',
+          needsArm: true,
+          targets: [],
+          lines: [],
+          invalid: 'no container selected (give a service: execution, brain or a container name)',
+        };
       const known = deps.store.getState().containers.value.some((c) => c.name === name);
       return {
         id,
@@ -122,7 +142,7 @@ export function planAction(deps: ActionDeps, id: ActionId, params: ActionParams 
           `rm -f ${file} in container ${exec}`,
           'verify: the file is gone',
           contract.haltFile.readAtStartOnly
-            ? 'note: deleting the file does not lift a running engine\'s halt (contract §5): use RESUME for that'
+            ? "note: deleting the file does not lift a running engine's halt (contract §5): use RESUME for that"
             : 'note: the engine watches this file',
         ],
       };

@@ -65,4 +65,5 @@ export function evaluateReadiness(s: CockpitState, contract: Contract, config: C
 }
 
 /** The emergency stop has a working path when NATS can halt or Docker can reach execution. */
-export const emergencyStopAvailable = (paths: StopPath[]) => paths.some((p) => (p.id === 'nats-halt' || p.id === 'halt-file' || p.id === 'kill-switch') && p.ok);
+export const emergencyStopAvailable = (paths: StopPath[]) =>
+  paths.some((p) => (p.id === 'nats-halt' || p.id === 'halt-file' || p.id === 'kill-switch') && p.ok);

@@ -50,7 +50,12 @@ export async function runBreakerReset(deps: ActionDeps, b: ReportBuilder): Promi
   if (r.status !== 200) {
     const body = r.body as { error?: string; message?: string } | null;
     const why = [body?.error, body?.message].filter(Boolean).join(': ') || r.text;
-    const hint = r.status === 401 ? 'check brain.hmacSecret / brain.jwtSecret against brain\'s HMAC_SECRET / JWT_SECRET' : r.status === 403 ? 'the JWT needs role admin' : undefined;
+    const hint =
+      r.status === 401
+        ? "check brain.hmacSecret / brain.jwtSecret against brain's HMAC_SECRET / JWT_SECRET"
+        : r.status === 403
+          ? 'the JWT needs role admin'
+          : undefined;
     b.channel({ channel, outcome: 'FAILED', detail: `HTTP ${r.status} from brain: ${why}`, latencyMs: r.latencyMs });
     return b.finish('FAILED', `brain refused the reset: HTTP ${r.status} ${why}`, hint);
   }

@@ -5,7 +5,12 @@ import type { ActionDeps } from './types.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitForContainer(deps: ActionDeps, name: string, ok: (c: ContainerInfo) => boolean, timeoutMs: number): Promise<ContainerInfo | null> {
+async function waitForContainer(
+  deps: ActionDeps,
+  name: string,
+  ok: (c: ContainerInfo) => boolean,
+  timeoutMs: number,
+): Promise<ContainerInfo | null> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const r = await deps.engine.inspect(name);
@@ -28,7 +33,12 @@ async function stopChannel(deps: ActionDeps, b: ReportBuilder, name: string): Pr
     b.channel({ channel: `stop ${name}`, outcome: 'NOT_CONFIRMED', detail: `stop returned, but ${name} is not reported exited` });
     return false;
   }
-  b.channel({ channel: `stop ${name}`, outcome: 'VERIFIED', detail: `${name} is ${c.state} (exit code ${c.exitCode ?? '?'})`, latencyMs: b.since() });
+  b.channel({
+    channel: `stop ${name}`,
+    outcome: 'VERIFIED',
+    detail: `${name} is ${c.state} (exit code ${c.exitCode ?? '?'})`,
+    latencyMs: b.since(),
+  });
   return true;
 }
 
@@ -40,7 +50,11 @@ export async function runKill(deps: ActionDeps, b: ReportBuilder): Promise<Actio
   const brainOk = await stopChannel(deps, b, brain);
   if (execOk && brainOk) return b.finish('VERIFIED', `${exec} and ${brain} are stopped (after ${b.since()} ms)`);
   const failed = b.report.channels.some((c) => c.outcome === 'FAILED');
-  return b.finish(failed ? 'FAILED' : 'NOT_CONFIRMED', 'not every container is confirmed stopped', 'check the Docker connection; stop the containers from the host shell');
+  return b.finish(
+    failed ? 'FAILED' : 'NOT_CONFIRMED',
+    'not every container is confirmed stopped',
+    'check the Docker connection; stop the containers from the host shell',
+  );
 }
 
 export async function runRestart(deps: ActionDeps, b: ReportBuilder, name: string): Promise<ActionReport> {
@@ -87,7 +101,12 @@ export async function runRestart(deps: ActionDeps, b: ReportBuilder, name: strin
       }
     }
   }
-  b.channel({ channel, outcome: 'VERIFIED', detail: `${name} running, health ${c.health === 'none' ? 'endpoint passing' : c.health}`, latencyMs: b.since() });
+  b.channel({
+    channel,
+    outcome: 'VERIFIED',
+    detail: `${name} running, health ${c.health === 'none' ? 'endpoint passing' : c.health}`,
+    latencyMs: b.since(),
+  });
   return b.finish('VERIFIED', `${name} restarted and healthy (after ${b.since()} ms)`);
 }
 

@@ -14,11 +14,23 @@ const REASONS: Record<string, string> = {
 };
 
 /** Publishes one command and reports the server's confirmation, never more. */
-export async function publishChannel(deps: ActionDeps, b: ReportBuilder, channel: string, cmd: SubjectCommand, vars: { reason: string; id: string }): Promise<PublishResult> {
+export async function publishChannel(
+  deps: ActionDeps,
+  b: ReportBuilder,
+  channel: string,
+  cmd: SubjectCommand,
+  vars: { reason: string; id: string },
+): Promise<PublishResult> {
   b.channel({ channel, outcome: 'RUNNING', detail: `publishing ${cmd.subject}` });
   const payload = buildPayload(cmd.payload, { reason: vars.reason, operator: deps.operator, id: vars.id });
   const r = await deps.bus.publishCommand(cmd.subject, payload);
-  if (r.ok) b.channel({ channel, outcome: 'RUNNING', detail: `${cmd.subject}: server confirmed receipt in ${r.latencyMs} ms; waiting for evidence`, latencyMs: r.latencyMs });
+  if (r.ok)
+    b.channel({
+      channel,
+      outcome: 'RUNNING',
+      detail: `${cmd.subject}: server confirmed receipt in ${r.latencyMs} ms; waiting for evidence`,
+      latencyMs: r.latencyMs,
+    });
   else b.channel({ channel, outcome: 'FAILED', detail: `${cmd.subject}: ${REASONS[r.reason]}: ${r.detail}`, latencyMs: r.latencyMs });
   return r;
 }
@@ -34,14 +46,22 @@ export async function runHalt(deps: ActionDeps, b: ReportBuilder, params: Action
   const id = shortId();
   const reason = reasonWithId(params, 'OPERATOR EMERGENCY', deps.operator, id);
   const channel = await haltChannel(deps, b, cmd, reason, id, 'nats');
-  if (deps.contract.nats.halt.legacyHard) await publishChannel(deps, b, 'nats (legacy system.halt)', deps.contract.nats.halt.legacyHard, { reason, id });
+  if (deps.contract.nats.halt.legacyHard)
+    await publishChannel(deps, b, 'nats (legacy system.halt)', deps.contract.nats.halt.legacyHard, { reason, id });
   if (channel.outcome === 'VERIFIED') return b.finish('VERIFIED', `execution HALTED (evidence after ${channel.latencyMs} ms)`);
   if (channel.outcome === 'FAILED') return b.finish('FAILED', channel.detail, escalate);
   return b.finish('NOT_CONFIRMED', `sent, but execution showed no halt within ${deps.config.actions.verifyTimeoutMs} ms`, escalate);
 }
 
 /** Publishes a halt and waits for the engine's own evidence; returns the channel outcome. */
-export async function haltChannel(deps: ActionDeps, b: ReportBuilder, cmd: SubjectCommand, reason: string, id: string, channel: string): Promise<ChannelOutcome> {
+export async function haltChannel(
+  deps: ActionDeps,
+  b: ReportBuilder,
+  cmd: SubjectCommand,
+  reason: string,
+  id: string,
+  channel: string,
+): Promise<ChannelOutcome> {
   const sentAt = Date.now();
   const pub = await publishChannel(deps, b, channel, cmd, { reason, id });
   if (!pub.ok) return b.report.channels.find((c) => c.channel === channel) as ChannelOutcome;
@@ -55,7 +75,8 @@ export async function haltChannel(deps: ActionDeps, b: ReportBuilder, cmd: Subje
     file: (f) => f.present && (f.content ?? '').trim() === reason.trim(),
     haltWatch: deps.haltWatch,
   });
-  if (ev.kind === 'evidence') return b.channel({ channel, outcome: 'VERIFIED', detail: `execution halted: ${ev.detail}`, latencyMs: ev.at - b.report.startedAt });
+  if (ev.kind === 'evidence')
+    return b.channel({ channel, outcome: 'VERIFIED', detail: `execution halted: ${ev.detail}`, latencyMs: ev.at - b.report.startedAt });
   if (ev.kind === 'rejected') return b.channel({ channel, outcome: 'FAILED', detail: `execution rejected the command: ${ev.detail}` });
   return b.channel({
     channel,
@@ -70,8 +91,14 @@ export async function runResume(deps: ActionDeps, b: ReportBuilder, params: Acti
   const before = await deps.haltWatch.refresh();
   const sentAt = Date.now();
   const pub = await publishChannel(deps, b, 'nats', deps.contract.nats.halt.open, { reason, id });
-  if (deps.contract.nats.halt.legacyOpen) await publishChannel(deps, b, 'nats (legacy system.halt)', deps.contract.nats.halt.legacyOpen, { reason, id });
-  if (!pub.ok) return b.finish('FAILED', (b.report.channels.find((c) => c.channel === 'nats') as ChannelOutcome).detail, 'check the NATS connection and user (doctor)');
+  if (deps.contract.nats.halt.legacyOpen)
+    await publishChannel(deps, b, 'nats (legacy system.halt)', deps.contract.nats.halt.legacyOpen, { reason, id });
+  if (!pub.ok)
+    return b.finish(
+      'FAILED',
+      (b.report.channels.find((c) => c.channel === 'nats') as ChannelOutcome).detail,
+      'check the NATS connection and user (doctor)',
+    );
   const wasHalted = before?.present === true;
   const ev = await waitForEvidence(deps.store, {
     since: sentAt,
@@ -84,7 +111,11 @@ export async function runResume(deps: ActionDeps, b: ReportBuilder, params: Acti
   });
   if (ev.kind === 'rejected') {
     b.channel({ channel: 'nats', outcome: 'FAILED', detail: `execution rejected the command: ${ev.detail}` });
-    return b.finish('FAILED', `execution rejected the resume (${ev.detail})`, deps.contract.profile === 'runbook' ? 'the runbook\'s state NORMAL is not a valid state: use the titan profile (OPEN)' : undefined);
+    return b.finish(
+      'FAILED',
+      `execution rejected the resume (${ev.detail})`,
+      deps.contract.profile === 'runbook' ? "the runbook's state NORMAL is not a valid state: use the titan profile (OPEN)" : undefined,
+    );
   }
   if (ev.kind === 'evidence') {
     b.channel({ channel: 'nats', outcome: 'VERIFIED', detail: `halt lifted: ${ev.detail}`, latencyMs: ev.at - b.report.startedAt });
@@ -98,13 +129,20 @@ export async function runResume(deps: ActionDeps, b: ReportBuilder, params: Acti
     }
   }
   b.channel({ channel: 'nats', outcome: 'NOT_CONFIRMED', detail: 'no SYSTEM HALT LIFTED line and the halt file is still present' });
-  return b.finish('NOT_CONFIRMED', `sent, but execution showed no lift within ${deps.config.actions.verifyTimeoutMs} ms`, 'check the execution logs; a restart after CLEAR HALT FILE boots un-halted');
+  return b.finish(
+    'NOT_CONFIRMED',
+    `sent, but execution showed no lift within ${deps.config.actions.verifyTimeoutMs} ms`,
+    'check the execution logs; a restart after CLEAR HALT FILE boots un-halted',
+  );
 }
 
 export async function runFlatten(deps: ActionDeps, b: ReportBuilder, params: ActionParams): Promise<ActionReport> {
   const id = shortId();
   const sentAt = Date.now();
-  const pub = await publishChannel(deps, b, 'nats', deps.contract.nats.flatten, { reason: reasonWithId(params, 'operator flatten', deps.operator, id), id });
+  const pub = await publishChannel(deps, b, 'nats', deps.contract.nats.flatten, {
+    reason: reasonWithId(params, 'operator flatten', deps.operator, id),
+    id,
+  });
   if (!pub.ok) return b.finish('FAILED', (b.report.channels[0] as ChannelOutcome).detail, 'check the NATS connection and user (doctor)');
   const ev = await waitForEvidence(deps.store, {
     since: sentAt,
@@ -115,6 +153,14 @@ export async function runFlatten(deps: ActionDeps, b: ReportBuilder, params: Act
     b.channel({ channel: 'nats', outcome: 'VERIFIED', detail: ev.detail, latencyMs: ev.at - b.report.startedAt });
     return b.finish('VERIFIED', `execution is FLATTENING all positions (evidence after ${ev.at - b.report.startedAt} ms)`);
   }
-  b.channel({ channel: 'nats', outcome: 'NOT_CONFIRMED', detail: `no RECEIVED FLATTEN COMMAND line from ${deps.contract.containers.execution}` });
-  return b.finish('NOT_CONFIRMED', 'sent, but execution did not report a flatten', `check the flatten subject (${deps.contract.nats.flatten.subject}) matches the deployed image (contract §1.6)`);
+  b.channel({
+    channel: 'nats',
+    outcome: 'NOT_CONFIRMED',
+    detail: `no RECEIVED FLATTEN COMMAND line from ${deps.contract.containers.execution}`,
+  });
+  return b.finish(
+    'NOT_CONFIRMED',
+    'sent, but execution did not report a flatten',
+    `check the flatten subject (${deps.contract.nats.flatten.subject}) matches the deployed image (contract §1.6)`,
+  );
 }

@@ -10,8 +10,7 @@ import type { ActionDeps, ActionParams, RunContext } from './types.js';
  * its own outcome; the sequence stops at the first failure, or when the operator says stop.
  */
 export async function runRecover(deps: ActionDeps, b: ReportBuilder, params: ActionParams, ctx: RunContext): Promise<ActionReport> {
-  const sub = (name: string) =>
-    new ReportBuilder(`${b.report.id}:${name}`, name, { ...ctx, enteredAt: Date.now(), progress: () => {} });
+  const sub = (name: string) => new ReportBuilder(`${b.report.id}:${name}`, name, { ...ctx, enteredAt: Date.now(), progress: () => {} });
   const step = async (label: string, run: () => Promise<ActionReport>): Promise<ChannelOutcome> => {
     b.channel({ channel: label, outcome: 'RUNNING', detail: 'running…' });
     const r = await run();
@@ -25,7 +24,11 @@ export async function runRecover(deps: ActionDeps, b: ReportBuilder, params: Act
       async () => {
         const f = await deps.haltWatch.refresh();
         const br = await readBreaker(deps);
-        const breaker = br.ok ? (br.status.active ? `breaker ACTIVE (${br.status.type ?? ''} ${br.status.reason ?? ''})` : 'breaker inactive') : `breaker unknown: ${br.detail}`;
+        const breaker = br.ok
+          ? br.status.active
+            ? `breaker ACTIVE (${br.status.type ?? ''} ${br.status.reason ?? ''})`
+            : 'breaker inactive'
+          : `breaker unknown: ${br.detail}`;
         const halted = f === null ? 'halt file unknown' : f.present ? 'halt file PRESENT' : 'halt file absent';
         const outcome = f !== null && !f.present ? 'VERIFIED' : 'NOT_CONFIRMED';
         return b.channel({ channel: '3 check state', outcome, detail: `${halted}; ${breaker}` });
@@ -35,7 +38,8 @@ export async function runRecover(deps: ActionDeps, b: ReportBuilder, params: Act
       '4 reset breaker',
       async () => {
         const br = await readBreaker(deps);
-        if (br.ok && !br.status.active) return b.channel({ channel: '4 reset breaker', outcome: 'VERIFIED', detail: 'not needed: breaker inactive' });
+        if (br.ok && !br.status.active)
+          return b.channel({ channel: '4 reset breaker', outcome: 'VERIFIED', detail: 'not needed: breaker inactive' });
         return step('4 reset breaker', () => runBreakerReset(deps, sub('breaker-reset')));
       },
     ],
@@ -51,5 +55,8 @@ export async function runRecover(deps: ActionDeps, b: ReportBuilder, params: Act
     }
   }
   const outcome = b.report.channels.every((c) => c.outcome === 'VERIFIED') ? 'VERIFIED' : 'NOT_CONFIRMED';
-  return b.finish(outcome, outcome === 'VERIFIED' ? 'recovery complete: halt lifted, breaker inactive' : 'recovery ran, but not every step is confirmed');
+  return b.finish(
+    outcome,
+    outcome === 'VERIFIED' ? 'recovery complete: halt lifted, breaker inactive' : 'recovery ran, but not every step is confirmed',
+  );
 }

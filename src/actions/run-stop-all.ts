@@ -18,13 +18,24 @@ export async function runStopAll(deps: ActionDeps, b: ReportBuilder, params: Act
     b.channel({ channel, outcome: 'RUNNING', detail: `writing ${contract.haltFile.path} in ${exec}` });
     const content = `EMERGENCY ${new Date().toISOString()} ${reason}\n`;
     const w = await deps.engine.writeFile(exec, contract.haltFile.path, content, { mode: 0o644, uid: 1001, gid: 1001 });
-    if (!w.ok) return b.channel({ channel, outcome: 'FAILED', detail: `could not write the halt file: ${w.detail}`, latencyMs: w.latencyMs });
+    if (!w.ok)
+      return b.channel({ channel, outcome: 'FAILED', detail: `could not write the halt file: ${w.detail}`, latencyMs: w.latencyMs });
     // A stat (HEAD, ~1 ms) proves presence; reading the content back would cost another archive GET.
     const st = await deps.engine.statPath(exec, contract.haltFile.path);
     void deps.haltWatch.refresh();
-    if (!st.ok || !st.value.present) return b.channel({ channel, outcome: 'NOT_CONFIRMED', detail: `written, but the file is not reported present${st.ok ? '' : `: ${st.detail}`}` });
+    if (!st.ok || !st.value.present)
+      return b.channel({
+        channel,
+        outcome: 'NOT_CONFIRMED',
+        detail: `written, but the file is not reported present${st.ok ? '' : `: ${st.detail}`}`,
+      });
     const note = contract.haltFile.readAtStartOnly ? ' — the engine reads it only at start: restart execution so it boots halted' : '';
-    return b.channel({ channel, outcome: 'VERIFIED', detail: `halt file present in ${exec} (${st.value.size ?? '?'} bytes)${note}`, latencyMs: b.since() });
+    return b.channel({
+      channel,
+      outcome: 'VERIFIED',
+      detail: `halt file present in ${exec} (${st.value.size ?? '?'} bytes)${note}`,
+      latencyMs: b.since(),
+    });
   };
 
   const legacy = contract.nats.halt.legacyHard
@@ -32,11 +43,16 @@ export async function runStopAll(deps: ActionDeps, b: ReportBuilder, params: Act
     : Promise.resolve(null);
   const [file, nats] = await Promise.all([fileChannel(), haltChannel(deps, b, contract.nats.halt.hard, reason, id, 'nats'), legacy]);
 
-  if (nats.outcome === 'VERIFIED') return b.finish('VERIFIED', `execution HALTED (evidence after ${nats.latencyMs} ms); halt file: ${file.outcome}`);
+  if (nats.outcome === 'VERIFIED')
+    return b.finish('VERIFIED', `execution HALTED (evidence after ${nats.latencyMs} ms); halt file: ${file.outcome}`);
   // The in-memory halt is not confirmed. The file alone stops nothing until the engine restarts.
   const next =
     file.outcome === 'VERIFIED' && contract.haltFile.readAtStartOnly
       ? `restart ${exec} so it boots halted (R on ${exec}, type ${exec}); if that fails: KILL SWITCH`
       : 'KILL SWITCH: stop execution, then brain';
-  return b.finish(nats.outcome === 'FAILED' && file.outcome !== 'VERIFIED' ? 'FAILED' : 'NOT_CONFIRMED', `engine halt NOT confirmed (NATS: ${nats.outcome}, halt file: ${file.outcome})`, next);
+  return b.finish(
+    nats.outcome === 'FAILED' && file.outcome !== 'VERIFIED' ? 'FAILED' : 'NOT_CONFIRMED',
+    `engine halt NOT confirmed (NATS: ${nats.outcome}, halt file: ${file.outcome})`,
+    next,
+  );
 }

@@ -7,7 +7,17 @@ import type { HaltWatch } from '../services/halt-watch.js';
 import type { CockpitStore } from '../state/store.js';
 import type { ActionReport, ChannelOutcome } from '../state/types.js';
 
-export const ACTION_IDS = ['stop-all', 'halt', 'resume', 'flatten', 'kill', 'restart', 'clear-halt-file', 'breaker-reset', 'recover'] as const;
+export const ACTION_IDS = [
+  'stop-all',
+  'halt',
+  'resume',
+  'flatten',
+  'kill',
+  'restart',
+  'clear-halt-file',
+  'breaker-reset',
+  'recover',
+] as const;
 export type ActionId = (typeof ACTION_IDS)[number];
 
 export interface ActionParams {

@@ -19,7 +19,12 @@ async function settle(rt: Runtime, ms: number): Promise<void> {
     const s = rt.store.getState();
     const c = s.connections;
     const probed = ['brain', 'execution'].every((n) => s.probes[n]);
-    return c.nats.status !== 'connecting' && c.docker.status !== 'connecting' && probed && (s.haltFile.at !== null || s.haltFile.errorAt !== undefined);
+    return (
+      c.nats.status !== 'connecting' &&
+      c.docker.status !== 'connecting' &&
+      probed &&
+      (s.haltFile.at !== null || s.haltFile.errorAt !== undefined)
+    );
   };
   while (!ready() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
 }
@@ -37,7 +42,13 @@ function statusText(rt: Runtime): Record<string, unknown> {
   return {
     profile: rt.contract.profile,
     connections: s.connections,
-    containers: s.containers.value.map((c) => ({ name: c.name, state: c.state, health: c.health, restarts: c.restartCount, startedAt: c.startedAt })),
+    containers: s.containers.value.map((c) => ({
+      name: c.name,
+      state: c.state,
+      health: c.health,
+      restarts: c.restartCount,
+      startedAt: c.startedAt,
+    })),
     haltFile: s.haltFile.value ?? { error: s.haltFile.error },
     breaker: s.breaker.value ?? { error: s.breaker.error ?? 'unknown' },
     probes: s.probes,
@@ -107,7 +118,9 @@ export async function actionCommand(loaded: LoadedConfig, command: string, args:
         layer.recordRefusal(plan, null, 'CANCELLED', 'no confirmation given (not a terminal)');
         return 2;
       }
-      process.stderr.write(`${plan.title}\n${plan.lines.map((l) => `  ${l}`).join('\n')}\n${plan.warning ? `WARNING: ${plan.warning}\n` : ''}`);
+      process.stderr.write(
+        `${plan.title}\n${plan.lines.map((l) => `  ${l}`).join('\n')}\n${plan.warning ? `WARNING: ${plan.warning}\n` : ''}`,
+      );
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       typed = (await rl.question(`Type ${plan.word} to confirm: `)).trim();
       rl.close();

@@ -22,7 +22,16 @@ export function benchProbe(env: NodeJS.ProcessEnv = process.env) {
   };
   setInterval(() => {
     const m = process.memoryUsage();
-    write({ ev: 'mem', at: Date.now(), frames, rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers });
+    write({
+      ev: 'mem',
+      at: Date.now(),
+      frames,
+      rss: m.rss,
+      heapUsed: m.heapUsed,
+      heapTotal: m.heapTotal,
+      external: m.external,
+      arrayBuffers: m.arrayBuffers,
+    });
   }, 5000).unref();
   return {
     onKey: () => {

@@ -57,7 +57,8 @@ export async function runCockpit(rt: Runtime): Promise<number> {
   });
 
   // Never exit on our own: a stray error in a callback becomes a visible notice, not a crash.
-  const onError = (e: unknown) => controller.notice(`internal error (cockpit keeps running): ${(e as Error)?.message ?? String(e)}`, 'error');
+  const onError = (e: unknown) =>
+    controller.notice(`internal error (cockpit keeps running): ${(e as Error)?.message ?? String(e)}`, 'error');
   process.on('uncaughtException', onError);
   process.on('unhandledRejection', onError);
   const onSignal = () => instance.unmount();

@@ -35,11 +35,14 @@ export function configCommand(loaded: LoadedConfig, json: boolean): string {
   lines.push('', `Contract (${contract.profile} profile${Object.keys(loaded.config.contract).length ? ' with overrides' : ''})`);
   lines.push(`  halt        ${contract.nats.halt.hard.subject} ${JSON.stringify(contract.nats.halt.hard.payload)}`);
   lines.push(`  resume      ${contract.nats.halt.open.subject} ${JSON.stringify(contract.nats.halt.open.payload)}`);
-  if (contract.nats.halt.legacyHard) lines.push(`  legacy      ${contract.nats.halt.legacyHard.subject} ${JSON.stringify(contract.nats.halt.legacyHard.payload)}`);
+  if (contract.nats.halt.legacyHard)
+    lines.push(`  legacy      ${contract.nats.halt.legacyHard.subject} ${JSON.stringify(contract.nats.halt.legacyHard.payload)}`);
   lines.push(`  flatten     ${contract.nats.flatten.subject} ${JSON.stringify(contract.nats.flatten.payload)}`);
   const br = contract.http.brain.breakerReset;
   lines.push(`  breaker     ${br.method} ${br.path} (hmac: ${br.auth.hmac}, jwt: ${br.auth.jwt})`);
-  lines.push(`  containers  nats=${contract.containers.nats} brain=${contract.containers.brain} execution=${contract.containers.execution}`);
+  lines.push(
+    `  containers  nats=${contract.containers.nats} brain=${contract.containers.brain} execution=${contract.containers.execution}`,
+  );
   lines.push(`  halt file   ${contract.haltFile.path} (read at start only: ${contract.haltFile.readAtStartOnly})`);
   return lines.join('\n');
 }

@@ -45,7 +45,19 @@ const COMMANDS: Record<string, Handler> = {
   demo: async (loaded) => (await import('./demo-command.js')).demoCommand(loaded),
 };
 
-const ACTION_COMMANDS = new Set(['status', 'doctor', 'halt', 'resume', 'flatten', 'stop-all', 'kill', 'restart', 'clear-halt-file', 'breaker-reset', 'recover']);
+const ACTION_COMMANDS = new Set([
+  'status',
+  'doctor',
+  'halt',
+  'resume',
+  'flatten',
+  'stop-all',
+  'kill',
+  'restart',
+  'clear-halt-file',
+  'breaker-reset',
+  'recover',
+]);
 
 export async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv);

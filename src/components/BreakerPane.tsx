@@ -13,7 +13,13 @@ export function BreakerPane({ height, width }: { height: number; width: number }
   const stale = down ?? (breaker.source === 'dashboard' ? 'from dashboard (cached up to 60 s)' : null);
   const b = breaker.value;
   return (
-    <Pane title="Circuit breaker" stale={stale} height={height} width={width} right={breaker.source ? `from ${breaker.source === 'status' ? '/status' : 'dashboard'}` : undefined}>
+    <Pane
+      title="Circuit breaker"
+      stale={stale}
+      height={height}
+      width={width}
+      right={breaker.source ? `from ${breaker.source === 'status' ? '/status' : 'dashboard'}` : undefined}
+    >
       {!b ? (
         <Text color={theme.muted}>{breaker.error ?? 'waiting for brain /status…'}</Text>
       ) : (

@@ -7,7 +7,9 @@ function InputLine({ p }: { p: PromptState }) {
   return (
     <Box flexDirection="column" flexShrink={0}>
       <Text wrap="truncate-start">
-        <Text color={theme.accent}>{p.stage === 'reason' ? 'Reason (optional, Enter to continue): ' : `Type ${p.word} to confirm, Esc to cancel: `}</Text>
+        <Text color={theme.accent}>
+          {p.stage === 'reason' ? 'Reason (optional, Enter to continue): ' : `Type ${p.word} to confirm, Esc to cancel: `}
+        </Text>
         {p.input}▌
       </Text>
       {p.error ? (
@@ -39,7 +41,16 @@ export function ConfirmPrompt({ width, maxHeight, compact = false }: { width: nu
     );
   }
   return (
-    <Box flexDirection="column" borderStyle="double" borderColor={theme.bad} paddingX={1} width={Math.min(width, 100)} maxHeight={maxHeight} flexShrink={0} overflow="hidden">
+    <Box
+      flexDirection="column"
+      borderStyle="double"
+      borderColor={theme.bad}
+      paddingX={1}
+      width={Math.min(width, 100)}
+      maxHeight={maxHeight}
+      flexShrink={0}
+      overflow="hidden"
+    >
       <Box flexShrink={0}>
         <Text bold color={theme.bad} wrap="truncate">
           {p.title}

@@ -7,7 +7,8 @@ import { Pane } from './Pane.js';
 import { staleLabel } from './stale.js';
 import { theme } from './theme.js';
 
-const stateColor = (c: ContainerInfo) => (c.state === 'running' ? (c.health === 'unhealthy' ? theme.bad : theme.ok) : c.state === 'restarting' ? theme.warn : theme.bad);
+const stateColor = (c: ContainerInfo) =>
+  c.state === 'running' ? (c.health === 'unhealthy' ? theme.bad : theme.ok) : c.state === 'restarting' ? theme.warn : theme.bad;
 
 export function ContainersPane({ height, width, narrow }: { height: number; width: number; narrow: boolean }) {
   const containers = useCockpit((s) => s.containers);
@@ -24,7 +25,9 @@ export function ContainersPane({ height, width, narrow }: { height: number; widt
   return (
     <Pane title="Containers" focused={focused} stale={stale} height={height} width={width} right={`${list.length}`}>
       {list.length === 0 ? (
-        <Text color={theme.muted}>{containers.error ? containers.error : docker.status === 'connected' ? 'no Titan containers' : 'waiting for Docker…'}</Text>
+        <Text color={theme.muted}>
+          {containers.error ? containers.error : docker.status === 'connected' ? 'no Titan containers' : 'waiting for Docker…'}
+        </Text>
       ) : (
         list.slice(start, start + rows).map((c, i) => {
           const idx = start + i;

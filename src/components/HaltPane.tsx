@@ -7,7 +7,13 @@ import { Pane } from './Pane.js';
 import { staleLabel } from './stale.js';
 import { theme } from './theme.js';
 
-const OUTCOME_COLOR = { VERIFIED: theme.ok, NOT_CONFIRMED: theme.warn, FAILED: theme.bad, CANCELLED: theme.muted, RUNNING: theme.accent } as const;
+const OUTCOME_COLOR = {
+  VERIFIED: theme.ok,
+  NOT_CONFIRMED: theme.warn,
+  FAILED: theme.bad,
+  CANCELLED: theme.muted,
+  RUNNING: theme.accent,
+} as const;
 
 /** The execution halt as the system reports it: the engine's halt file and its log lines. */
 export function HaltPane({ height, width }: { height: number; width: number }) {
@@ -17,9 +23,17 @@ export function HaltPane({ height, width }: { height: number; width: number }) {
   const docker = useCockpit((s) => s.connections.docker);
   const line = useCockpit((s) => s.evidence.execution);
   const last = useCockpit((s) => s.actions.last);
-  const stale = file.error && file.errorAt && (!confirmedAt || file.errorAt > confirmedAt) ? `as of ${confirmedAt ? hhmmss(confirmedAt) : '—'} · ${file.error.slice(0, 50)}` : staleLabel(docker, confirmedAt);
+  const stale =
+    file.error && file.errorAt && (!confirmedAt || file.errorAt > confirmedAt)
+      ? `as of ${confirmedAt ? hhmmss(confirmedAt) : '—'} · ${file.error.slice(0, 50)}`
+      : staleLabel(docker, confirmedAt);
   const v = file.value;
-  const state = v === null ? { text: 'UNKNOWN (halt file not read yet)', color: theme.muted } : v.present ? { text: 'HALTED — halt file present', color: theme.bad } : { text: 'not halted — no halt file', color: theme.ok };
+  const state =
+    v === null
+      ? { text: 'UNKNOWN (halt file not read yet)', color: theme.muted }
+      : v.present
+        ? { text: 'HALTED — halt file present', color: theme.bad }
+        : { text: 'not halted — no halt file', color: theme.ok };
   return (
     <Pane title="Execution halt" stale={stale} height={height} width={width}>
       <Text bold color={stale ? theme.stale : state.color} wrap="truncate">

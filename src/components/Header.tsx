@@ -12,7 +12,8 @@ const HOST = hostname();
 function badge(label: string, conn: ConnState, now: number, compact: boolean): { text: string; color: string } {
   const color = conn.status === 'connected' ? theme.ok : conn.status === 'disconnected' ? theme.bad : theme.warn;
   const dot = conn.status === 'connected' ? '●' : conn.status === 'disconnected' ? '✕' : '◌';
-  const extra = conn.status === 'connected' || compact ? '' : conn.status === 'reconnecting' ? ` #${conn.attempt ?? 1}` : ` ${age(conn.since, now)}`;
+  const extra =
+    conn.status === 'connected' || compact ? '' : conn.status === 'reconnecting' ? ` #${conn.attempt ?? 1}` : ` ${age(conn.since, now)}`;
   return { text: ` ${label}${dot}${extra}`, color };
 }
 
@@ -22,7 +23,8 @@ export function Header({ narrow, width }: { narrow: boolean; width: number }) {
   const armedUntil = useUi((s) => s.armedUntil);
   // Seconds only matter while armed (countdown) or while something is down (ages); otherwise the
   // header redraws once a minute, which keeps an idle cockpit near zero CPU.
-  const everyMs = (armedUntil !== null && armedUntil > Date.now()) || Object.values(conns).some((c) => c.status !== 'connected') ? 1000 : 60_000;
+  const everyMs =
+    (armedUntil !== null && armedUntil > Date.now()) || Object.values(conns).some((c) => c.status !== 'connected') ? 1000 : 60_000;
   const clock = useTick(everyMs);
   // The clock ticks once a second; the countdown must not read "61s" right after arming for 60.
   const now = Math.max(clock, Date.now());
@@ -50,7 +52,9 @@ export function Header({ narrow, width }: { narrow: boolean; width: number }) {
           <Text bold color={theme.accent}>
             TITAN
           </Text>
-          <Text color={theme.muted}>{narrow ? ` ${rt.contract.profile} ${clockText}` : ` ${rt.contract.profile} · ${HOST} · op ${rt.operator} · ${clockText}`}</Text>
+          <Text color={theme.muted}>
+            {narrow ? ` ${rt.contract.profile} ${clockText}` : ` ${rt.contract.profile} · ${HOST} · op ${rt.operator} · ${clockText}`}
+          </Text>
         </Text>
       </Box>
       <Box flexShrink={0}>

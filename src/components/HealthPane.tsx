@@ -6,7 +6,15 @@ import { age, latencyBucket, pad } from './format.js';
 import { Pane } from './Pane.js';
 import { theme } from './theme.js';
 
-const COLOR: Record<string, string> = { healthy: theme.ok, degraded: theme.warn, unhealthy: theme.bad, timeout: theme.bad, refused: theme.bad, unauthorized: theme.bad, error: theme.bad };
+const COLOR: Record<string, string> = {
+  healthy: theme.ok,
+  degraded: theme.warn,
+  unhealthy: theme.bad,
+  timeout: theme.bad,
+  refused: theme.bad,
+  unauthorized: theme.bad,
+  error: theme.bad,
+};
 
 const STALE_MS = 10_000;
 

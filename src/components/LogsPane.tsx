@@ -9,7 +9,14 @@ import { theme } from './theme.js';
 
 const SGR = /\x1b\[[0-9;:]*m/g;
 const LEVEL_COLOR: Record<string, string | undefined> = { ERROR: theme.bad, FATAL: theme.bad, WARN: theme.warn };
-const EVIDENCE_COLOR: Record<string, string> = { halt: theme.bad, lift: theme.ok, rejected: theme.warn, 'breaker-trip': theme.bad, 'breaker-reset': theme.ok, flatten: theme.warn };
+const EVIDENCE_COLOR: Record<string, string> = {
+  halt: theme.bad,
+  lift: theme.ok,
+  rejected: theme.warn,
+  'breaker-trip': theme.bad,
+  'breaker-reset': theme.ok,
+  flatten: theme.warn,
+};
 
 function compile(filter: string): RegExp | null {
   if (!filter) return null;
@@ -26,7 +33,17 @@ function highlight(plain: string, re: RegExp): string {
   return plain.replace(re, (m) => (m ? `\x1b[7m${m}\x1b[27m` : m));
 }
 
-const LogRow = memo(function LogRow({ line, re, timestamps, wrap }: { line: LogLine; re: RegExp | null; timestamps: boolean; wrap: boolean }) {
+const LogRow = memo(function LogRow({
+  line,
+  re,
+  timestamps,
+  wrap,
+}: {
+  line: LogLine;
+  re: RegExp | null;
+  timestamps: boolean;
+  wrap: boolean;
+}) {
   const prefix = `${timestamps && line.ts ? `${line.ts.slice(11, 23)} ` : ''}${line.stream === 'stderr' ? '⁞' : ' '}`;
   const text = re ? highlight(line.text.replace(SGR, ''), re) : line.text;
   const color = line.evidence ? EVIDENCE_COLOR[line.evidence] : LEVEL_COLOR[line.level];
@@ -39,7 +56,14 @@ const LogRow = memo(function LogRow({ line, re, timestamps, wrap }: { line: LogL
 });
 
 /** Picks the visible window: the `rows` lines ending at endSeq (or the newest), filtered. O(rows) when unfiltered. */
-function visibleLines(rt: ReturnType<typeof useApp>['rt'], rows: number, endSeq: number | null, re: RegExp | null, width: number, wrap: boolean): { lines: LogLine[]; matches: number | null } {
+function visibleLines(
+  rt: ReturnType<typeof useApp>['rt'],
+  rows: number,
+  endSeq: number | null,
+  re: RegExp | null,
+  width: number,
+  wrap: boolean,
+): { lines: LogLine[]; matches: number | null } {
   const ring = rt.logPane.ring;
   const out: LogLine[] = [];
   let used = 0;
@@ -93,7 +117,14 @@ export function LogsPane({ height, width }: { height: number; width: number }) {
   // logs.at starts at the attach time: without a line received there is nothing to be "as of".
   const stale = logs.container ? staleLabel(docker, ring.size ? logs.at : null) : null;
   return (
-    <Pane title={title} focused={focused} stale={stale ?? (logs.error ? `stream ended: ${logs.error.slice(0, 50)}` : null)} height={height} width={width} right={flags.join(' · ')}>
+    <Pane
+      title={title}
+      focused={focused}
+      stale={stale ?? (logs.error ? `stream ended: ${logs.error.slice(0, 50)}` : null)}
+      height={height}
+      width={width}
+      right={flags.join(' · ')}
+    >
       {filterInput !== null ? (
         // A refused regex keeps the input open: its reason shows on the same line.
         <Text color={theme.accent} wrap="truncate">

@@ -13,7 +13,15 @@ export function Palette({ width, maxHeight = 11 }: { width: number; maxHeight?: 
   const start = Math.max(0, Math.min(pal.selected - shown + 1, all.length - shown));
   const matches = all.slice(start, start + shown);
   return (
-    <Box flexDirection="column" borderStyle="single" borderColor={theme.accent} paddingX={1} width={Math.min(width, 80)} flexShrink={0} overflow="hidden">
+    <Box
+      flexDirection="column"
+      borderStyle="single"
+      borderColor={theme.accent}
+      paddingX={1}
+      width={Math.min(width, 80)}
+      flexShrink={0}
+      overflow="hidden"
+    >
       <Text wrap="truncate">
         <Text color={theme.accent}>:</Text>
         {pal.input}▌<Text color={theme.muted}> (Tab completes, Enter runs, Esc closes)</Text>

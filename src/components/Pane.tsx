@@ -10,7 +10,15 @@ const cut = (s: string, n: number) => (n <= 0 ? '' : s.length > n ? `${s.slice(0
  * down, "as of HH:MM:SS" in place of the info. The top edge is drawn as text so the title always
  * shows (Ink draws borders after children, so an overlapping title would be painted over).
  */
-export function Pane(props: { title: string; focused?: boolean; stale?: string | null; height?: number; width: number; children: ReactNode; right?: string }) {
+export function Pane(props: {
+  title: string;
+  focused?: boolean;
+  stale?: string | null;
+  height?: number;
+  width: number;
+  children: ReactNode;
+  right?: string;
+}) {
   const color = props.stale ? theme.stale : props.focused ? theme.accent : theme.muted;
   const inner = Math.max(0, props.width - 2);
   const title = cut(` ${props.title} `, inner);

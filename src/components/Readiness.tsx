@@ -12,7 +12,11 @@ export function Readiness() {
   const connections = useCockpit((s) => s.connections);
   const containers = useCockpit((s) => s.containers);
   const denied = useCockpit((s) => s.bus.denied);
-  const paths = evaluateReadiness({ ...rt.store.getState(), connections, containers, bus: { ...rt.store.getState().bus, denied } }, rt.contract, rt.config);
+  const paths = evaluateReadiness(
+    { ...rt.store.getState(), connections, containers, bus: { ...rt.store.getState().bus, denied } },
+    rt.contract,
+    rt.config,
+  );
   const any = emergencyStopAvailable(paths);
   const firstBad = paths.find((p) => !p.ok);
   return (

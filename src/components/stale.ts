@@ -5,6 +5,7 @@ import { hhmmss } from './format.js';
 export function staleLabel(conn: ConnState, at: number | null): string | null {
   if (conn.status === 'connected') return null;
   const asOf = at ? `as of ${hhmmss(at)}` : 'no data yet';
-  const what = conn.status === 'reconnecting' ? `reconnecting #${conn.attempt ?? 1}` : conn.status === 'connecting' ? 'connecting' : 'down, retrying';
+  const what =
+    conn.status === 'reconnecting' ? `reconnecting #${conn.attempt ?? 1}` : conn.status === 'connecting' ? 'connecting' : 'down, retrying';
   return `${asOf} · ${what}${conn.error ? `: ${conn.error.slice(0, 60)}` : ''}`;
 }

@@ -64,15 +64,92 @@ export interface Binding {
 }
 
 export const DEFAULT_BINDINGS: Binding[] = [
-  { id: 'action.stopAll', keys: ['!'], label: 'EMERGENCY FULL STOP (halt file + NATS halt)', group: 'Emergency', palette: 'stop-all', dangerous: true, footer: 'STOP' },
-  { id: 'action.halt', keys: ['H'], label: 'halt trading (NATS halt)', group: 'Actions', palette: 'halt', dangerous: true, needsArm: true, footer: 'halt' },
-  { id: 'action.resume', keys: ['U'], label: 'resume trading (lift the halt)', group: 'Actions', palette: 'resume', dangerous: true, needsArm: true, footer: 'resume' },
-  { id: 'action.flatten', keys: ['F'], label: 'flatten all positions', group: 'Actions', palette: 'flatten', dangerous: true, needsArm: true, footer: 'flatten' },
-  { id: 'action.kill', keys: ['K'], label: 'kill switch: stop execution, then brain', group: 'Actions', palette: 'kill', dangerous: true, needsArm: true, footer: 'kill' },
-  { id: 'action.restart', keys: ['R'], label: 'restart the selected container', group: 'Actions', palette: 'restart', dangerous: true, needsArm: true, footer: 'restart' },
-  { id: 'action.clearHaltFile', keys: ['C'], label: 'clear the halt file', group: 'Actions', palette: 'clear-halt-file', dangerous: true, needsArm: true },
-  { id: 'action.breakerReset', keys: ['B'], label: 'reset the circuit breaker', group: 'Actions', palette: 'breaker-reset', dangerous: true, needsArm: true },
-  { id: 'action.recover', keys: ['V'], label: 'recovery sequence (runbook)', group: 'Actions', palette: 'recover', dangerous: true, needsArm: true },
+  {
+    id: 'action.stopAll',
+    keys: ['!'],
+    label: 'EMERGENCY FULL STOP (halt file + NATS halt)',
+    group: 'Emergency',
+    palette: 'stop-all',
+    dangerous: true,
+    footer: 'STOP',
+  },
+  {
+    id: 'action.halt',
+    keys: ['H'],
+    label: 'halt trading (NATS halt)',
+    group: 'Actions',
+    palette: 'halt',
+    dangerous: true,
+    needsArm: true,
+    footer: 'halt',
+  },
+  {
+    id: 'action.resume',
+    keys: ['U'],
+    label: 'resume trading (lift the halt)',
+    group: 'Actions',
+    palette: 'resume',
+    dangerous: true,
+    needsArm: true,
+    footer: 'resume',
+  },
+  {
+    id: 'action.flatten',
+    keys: ['F'],
+    label: 'flatten all positions',
+    group: 'Actions',
+    palette: 'flatten',
+    dangerous: true,
+    needsArm: true,
+    footer: 'flatten',
+  },
+  {
+    id: 'action.kill',
+    keys: ['K'],
+    label: 'kill switch: stop execution, then brain',
+    group: 'Actions',
+    palette: 'kill',
+    dangerous: true,
+    needsArm: true,
+    footer: 'kill',
+  },
+  {
+    id: 'action.restart',
+    keys: ['R'],
+    label: 'restart the selected container',
+    group: 'Actions',
+    palette: 'restart',
+    dangerous: true,
+    needsArm: true,
+    footer: 'restart',
+  },
+  {
+    id: 'action.clearHaltFile',
+    keys: ['C'],
+    label: 'clear the halt file',
+    group: 'Actions',
+    palette: 'clear-halt-file',
+    dangerous: true,
+    needsArm: true,
+  },
+  {
+    id: 'action.breakerReset',
+    keys: ['B'],
+    label: 'reset the circuit breaker',
+    group: 'Actions',
+    palette: 'breaker-reset',
+    dangerous: true,
+    needsArm: true,
+  },
+  {
+    id: 'action.recover',
+    keys: ['V'],
+    label: 'recovery sequence (runbook)',
+    group: 'Actions',
+    palette: 'recover',
+    dangerous: true,
+    needsArm: true,
+  },
   { id: 'mode.arm', keys: ['a'], label: 'arm (type ARM; expires)', group: 'Mode', palette: 'arm', dangerous: true, footer: 'arm' },
   { id: 'mode.disarm', keys: ['d'], label: 'disarm now', group: 'Mode', palette: 'disarm', dangerous: true },
   { id: 'nav.nextPane', keys: ['tab'], label: 'next pane', group: 'Navigation', footer: 'pane' },
@@ -117,7 +194,10 @@ export interface KeymapProblem {
  * Applies user overrides (`keymap: { "action.halt": "X" }`), validated: unknown commands, control
  * chords on dangerous commands and keys bound twice are refused with a readable problem.
  */
-export function buildKeymap(overrides: Record<string, string | string[]>, readOnly: boolean): { bindings: Binding[]; problems: KeymapProblem[] } {
+export function buildKeymap(
+  overrides: Record<string, string | string[]>,
+  readOnly: boolean,
+): { bindings: Binding[]; problems: KeymapProblem[] } {
   const problems: KeymapProblem[] = [];
   let bindings = DEFAULT_BINDINGS.map((b) => ({ ...b, keys: [...b.keys] }));
   for (const [command, value] of Object.entries(overrides)) {

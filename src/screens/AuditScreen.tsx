@@ -12,7 +12,11 @@ export function AuditScreen({ height }: { height: number }) {
   const rows = Math.max(1, height - 2);
   return (
     <Box flexDirection="column" height={height} overflow="hidden">
-      <Text bold color={theme.accent} wrap="truncate">{`Audit — ${rt.audit.path} · newest first${offset ? ` · ${offset} newer above` : ''} · Esc returns`}</Text>
+      <Text
+        bold
+        color={theme.accent}
+        wrap="truncate"
+      >{`Audit — ${rt.audit.path} · newest first${offset ? ` · ${offset} newer above` : ''} · Esc returns`}</Text>
       {alarm ? <Text color={theme.bad} wrap="truncate">{`AUDIT ALARM: ${alarm.error}`}</Text> : null}
       {recent.length === 0 ? <Text color={theme.muted}>no actions recorded yet</Text> : null}
       {[...recent]

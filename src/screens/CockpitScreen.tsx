@@ -19,7 +19,16 @@ export function CockpitScreen({ height, width, narrow }: { height: number; width
   if (narrow) {
     const topWant = Math.min(Math.max(HEALTH_H, count + 2), Math.max(HEALTH_H, Math.floor(height * 0.3)));
     // [top row, status row, logs]: the status row first, then the containers, the rest to logs.
-    const [topH = 0, statusH = 0, logsH = 0] = allocate(height, [{ min: 3, want: topWant }, { min: 3, want: 6 }, { min: 3, want: 3 }], [1, 0, 2], 2);
+    const [topH = 0, statusH = 0, logsH = 0] = allocate(
+      height,
+      [
+        { min: 3, want: topWant },
+        { min: 3, want: 6 },
+        { min: 3, want: 3 },
+      ],
+      [1, 0, 2],
+      2,
+    );
     const half = Math.floor(width / 2);
     // Health keeps room for a probe's name and status (22); containers take the rest, up to 55 %.
     const containersW = width - Math.max(22, width - Math.max(40, Math.floor(width * 0.55)));

@@ -178,7 +178,11 @@ export class Controller {
         if (lv.filter) return this.ui.setState({ logView: { ...lv, filter: '', matchSeq: null } });
         return this.ui.setState({ notice: null, screen: 'cockpit' });
       case 'app.quit':
-        if (this.isArmed()) return this.ui.setState({ confirmQuit: true, notice: { text: 'ARMED: quit anyway? y quits, any other key stays', tone: 'warn', at: Date.now() } });
+        if (this.isArmed())
+          return this.ui.setState({
+            confirmQuit: true,
+            notice: { text: 'ARMED: quit anyway? y quits, any other key stays', tone: 'warn', at: Date.now() },
+          });
         return this.quit();
       case 'nav.nextPane':
       case 'nav.prevPane':
@@ -256,7 +260,8 @@ export class Controller {
     if (!this.actions) return this.notice('read-only mode: no actions are available', 'warn');
     const plan = this.actions.plan(id, params);
     if (plan.invalid) return this.notice(plan.invalid, 'error');
-    if (plan.needsArm && !this.isArmed()) return this.notice(`SAFE mode: press a and type ARM first (arming lasts ${this.armSeconds} s)`, 'warn');
+    if (plan.needsArm && !this.isArmed())
+      return this.notice(`SAFE mode: press a and type ARM first (arming lasts ${this.armSeconds} s)`, 'warn');
     const askReason = id === 'halt' || id === 'stop-all' || id === 'flatten';
     const prompt: PromptState = {
       kind: 'confirm',
@@ -281,12 +286,15 @@ export class Controller {
       this.recordCancel(p, 'cancelled at the prompt');
       return this.notice(`${p.title}: cancelled`);
     }
-    if (name === 'backspace' || name === 'delete') return this.ui.setState({ prompt: { ...p, input: p.input.slice(0, -1), error: undefined } });
+    if (name === 'backspace' || name === 'delete')
+      return this.ui.setState({ prompt: { ...p, input: p.input.slice(0, -1), error: undefined } });
     if (name === 'enter') {
       if (p.stage === 'reason') return this.ui.setState({ prompt: { ...p, reason: p.input.trim(), stage: 'word', input: '' } });
       if (p.input !== p.word) {
         // Enter on an empty or wrong value never confirms.
-        return this.ui.setState({ prompt: { ...p, input: '', error: p.input ? `Value must be exactly ${p.word}` : `Type ${p.word} to confirm, or Esc to cancel` } });
+        return this.ui.setState({
+          prompt: { ...p, input: '', error: p.input ? `Value must be exactly ${p.word}` : `Type ${p.word} to confirm, or Esc to cancel` },
+        });
       }
       this.ui.setState({ prompt: null });
       if (p.actionId === 'arm') return this.arm();
@@ -299,7 +307,8 @@ export class Controller {
 
   /** Every action prompt that does not run is audited as CANCELLED (arming is not an action). */
   private recordCancel(p: PromptState, why: string): void {
-    if (p.actionId !== 'arm' && this.actions) this.actions.recordRefusal(this.actions.plan(p.actionId as ActionId, this.promptParams(p)), null, 'CANCELLED', why);
+    if (p.actionId !== 'arm' && this.actions)
+      this.actions.recordRefusal(this.actions.plan(p.actionId as ActionId, this.promptParams(p)), null, 'CANCELLED', why);
   }
 
   private promptParams(p: PromptState): ActionParams {
@@ -345,7 +354,9 @@ export class Controller {
 
   paletteMatches(input: string): Array<{ name: string; label: string; id: CommandId }> {
     const word = input.trim().split(/\s+/)[0] ?? '';
-    return this.paletteEntries().filter((e) => e.name.startsWith(word) || (input.trim().startsWith(e.name) && input.trim().length > e.name.length));
+    return this.paletteEntries().filter(
+      (e) => e.name.startsWith(word) || (input.trim().startsWith(e.name) && input.trim().length > e.name.length),
+    );
   }
 
   private onPaletteKey(input: string, name: string): void {
@@ -378,8 +389,10 @@ export class Controller {
   private onFilterKey(input: string, name: string): void {
     const text = this.ui.getState().filterInput as string;
     const lv = this.ui.getState().logView;
-    if (name === 'escape') return this.ui.setState({ filterInput: null, logView: { ...lv, filter: '', filterError: undefined, matchSeq: null } });
-    if (name === 'backspace' || name === 'delete') return this.ui.setState({ filterInput: text.slice(0, -1), logView: { ...lv, filterError: undefined } });
+    if (name === 'escape')
+      return this.ui.setState({ filterInput: null, logView: { ...lv, filter: '', filterError: undefined, matchSeq: null } });
+    if (name === 'backspace' || name === 'delete')
+      return this.ui.setState({ filterInput: text.slice(0, -1), logView: { ...lv, filterError: undefined } });
     if (name === 'enter') {
       try {
         if (text) new RegExp(text, 'i');

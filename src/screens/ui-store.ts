@@ -27,7 +27,15 @@ export interface UiState {
   prompt: PromptState | null;
   palette: { input: string; selected: number } | null;
   filterInput: string | null;
-  logView: { follow: boolean; wrap: boolean; timestamps: boolean; filter: string; filterError?: string; endSeq: number | null; matchSeq: number | null };
+  logView: {
+    follow: boolean;
+    wrap: boolean;
+    timestamps: boolean;
+    filter: string;
+    filterError?: string;
+    endSeq: number | null;
+    matchSeq: number | null;
+  };
   armedUntil: number | null;
   notice: { text: string; tone: 'info' | 'warn' | 'error'; at: number } | null;
   confirmQuit: boolean;

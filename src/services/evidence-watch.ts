@@ -55,7 +55,14 @@ export class EvidenceWatch {
   }
 
   private follow(name: string, service: 'execution' | 'brain', startedAt: string): void {
-    const stream = new LogStream({ ring: new LogRing(200), emit: this.emit, container: `evidence:${name}`, service, matcher: this.matcher, evidenceOnly: true });
+    const stream = new LogStream({
+      ring: new LogRing(200),
+      emit: this.emit,
+      container: `evidence:${name}`,
+      service,
+      matcher: this.matcher,
+      evidenceOnly: true,
+    });
     const since = Math.floor(Date.now() / 1000) - 1;
     const stopLogs = this.engine.logs(
       name,

@@ -27,7 +27,13 @@ export class LogPane {
   constructor(
     private readonly engine: Engine,
     private readonly emit: Emit,
-    private readonly opts: { ringLines: number; tail: number; flushMs: number; matcher?: EvidenceMatcher; serviceOf: (name: string) => 'execution' | 'brain' | undefined },
+    private readonly opts: {
+      ringLines: number;
+      tail: number;
+      flushMs: number;
+      matcher?: EvidenceMatcher;
+      serviceOf: (name: string) => 'execution' | 'brain' | undefined;
+    },
   ) {
     this.ring = new LogRing(opts.ringLines);
   }

@@ -33,7 +33,11 @@ export interface CockpitState {
   evidence: { execution: EvidenceLine | null; brain: EvidenceLine | null; recent: EvidenceLine[] };
   breaker: Sourced<BreakerStatus | null> & { source?: 'status' | 'dashboard' };
   probes: Record<string, ProbeResult>;
-  bus: { malformed: number; lastMalformed?: { subject: string; error: string; at: number }; denied: Record<string, { error: string; at: number }> };
+  bus: {
+    malformed: number;
+    lastMalformed?: { subject: string; error: string; at: number };
+    denied: Record<string, { error: string; at: number }>;
+  };
   logs: { container: string | null; version: number; dropped: number; error?: string; at: number | null };
   actions: { last: ActionReport | null; history: ActionReport[] };
   audit: { recent: AuditEntry[]; alarm: { error: string; at: number } | null };
@@ -78,11 +82,15 @@ export function reduce(s: CockpitState, e: CockpitEvent): CockpitState {
   switch (e.type) {
     case 'conn': {
       const prev = s.connections[e.target];
-      const merged: ConnState = { ...e.state, lastOk: e.state.status === 'connected' ? (e.state.lastOk ?? Date.now()) : (e.state.lastOk ?? prev.lastOk) };
+      const merged: ConnState = {
+        ...e.state,
+        lastOk: e.state.status === 'connected' ? (e.state.lastOk ?? Date.now()) : (e.state.lastOk ?? prev.lastOk),
+      };
       return { ...s, connections: { ...s.connections, [e.target]: merged } };
     }
     case 'containers.sync':
-      if (s.containers.error === undefined && s.containers.at !== null && same(s.containers.value, e.list)) return confirm(s, 'containers', e.at);
+      if (s.containers.error === undefined && s.containers.at !== null && same(s.containers.value, e.list))
+        return confirm(s, 'containers', e.at);
       return { ...s, containers: { value: e.list, at: e.at }, confirmed: { ...s.confirmed, containers: e.at } };
     case 'containers.error':
       return { ...s, containers: { ...s.containers, error: e.error, errorAt: e.at } };
@@ -97,7 +105,8 @@ export function reduce(s: CockpitState, e: CockpitEvent): CockpitState {
         evidence: { ...s.evidence, [e.line.service]: e.line, recent: pushBounded(s.evidence.recent, e.line, RECENT_EVIDENCE) },
       };
     case 'breaker':
-      if (s.breaker.error === undefined && s.breaker.source === e.source && same(s.breaker.value, e.status)) return confirm(s, 'breaker', e.at);
+      if (s.breaker.error === undefined && s.breaker.source === e.source && same(s.breaker.value, e.status))
+        return confirm(s, 'breaker', e.at);
       return { ...s, breaker: { value: e.status, at: e.at, source: e.source }, confirmed: { ...s.confirmed, breaker: e.at } };
     case 'breaker.error':
       return { ...s, breaker: { ...s.breaker, error: e.error, errorAt: e.at } };

@@ -36,7 +36,10 @@ afterAll(async () => {
 describe('the cockpit in tmux', () => {
   it('shows every pane, and the container list matches docker ps', async () => {
     const t = open();
-    const screen = await t.waitFor((s) => /DOCKER●/.test(s) && /EXEC●/.test(s) && /BRAIN●/.test(s) && new RegExp(`${stack.names.execution}\\s+running`).test(s), 20_000);
+    const screen = await t.waitFor(
+      (s) => /DOCKER●/.test(s) && /EXEC●/.test(s) && /BRAIN●/.test(s) && new RegExp(`${stack.names.execution}\\s+running`).test(s),
+      20_000,
+    );
     for (const title of ['Containers', 'Execution halt', 'Circuit breaker', 'Health', 'Logs']) expect(screen).toContain(title);
     expect(screen).toMatch(/NATS●/);
     expect(screen).toMatch(/DOCKER●/);

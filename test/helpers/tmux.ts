@@ -9,9 +9,13 @@ export class TmuxSession {
   constructor(args: string[], env: NodeJS.ProcessEnv, cols = 120, rows = 40) {
     const envArgs = Object.entries(env).flatMap(([k, v]) => (v === undefined ? [] : ['-e', `${k}=${v}`]));
     const cmd = ['node', `${PROJECT_ROOT}/bin/titan-tui`, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-    execFileSync('tmux', ['new-session', '-d', '-s', this.name, '-x', String(cols), '-y', String(rows), ...envArgs, `${cmd}; echo EXITED $?; sleep 600`], {
-      env: { ...process.env, TMUX: '' },
-    });
+    execFileSync(
+      'tmux',
+      ['new-session', '-d', '-s', this.name, '-x', String(cols), '-y', String(rows), ...envArgs, `${cmd}; echo EXITED $?; sleep 600`],
+      {
+        env: { ...process.env, TMUX: '' },
+      },
+    );
   }
 
   screen(): string {
@@ -33,10 +37,14 @@ export class TmuxSession {
 
   async waitFor(pred: (screen: string) => boolean, timeoutMs = 10_000): Promise<string> {
     try {
-      return await waitFor(() => {
-        const s = this.screen();
-        return pred(s) ? s : null;
-      }, timeoutMs, 50);
+      return await waitFor(
+        () => {
+          const s = this.screen();
+          return pred(s) ? s : null;
+        },
+        timeoutMs,
+        50,
+      );
     } catch {
       throw new Error(`screen never matched within ${timeoutMs} ms; last screen:\n${this.screen()}`);
     }

@@ -87,7 +87,7 @@ describe('actions against the simulated Titan', () => {
     expect(await haltFile()).toBe(false);
   });
 
-  it('FLATTEN ends VERIFIED from the engine\'s RECEIVED FLATTEN COMMAND line', async () => {
+  it("FLATTEN ends VERIFIED from the engine's RECEIVED FLATTEN COMMAND line", async () => {
     const r = await run('flatten', 'FLATTEN');
     expect(r.outcome, r.summary).toBe('VERIFIED');
     expect(r.channels[0]?.detail).toMatch(/RECEIVED FLATTEN COMMAND/);

@@ -38,7 +38,10 @@ describe('configuration', () => {
 
   it('NATS_URL and DOCKER_HOST are honoured, TITAN_TUI_* wins over them', () => {
     const f = join(dir(), 'none.json');
-    const a = loadConfig({ configFile: f, env: { NATS_URL: 'nats://a:1', DOCKER_HOST: 'tcp://d:2376', TITAN_TUI_DOCKER_HOST: 'unix:///x.sock' } });
+    const a = loadConfig({
+      configFile: f,
+      env: { NATS_URL: 'nats://a:1', DOCKER_HOST: 'tcp://d:2376', TITAN_TUI_DOCKER_HOST: 'unix:///x.sock' },
+    });
     expect(a.config.nats.servers).toEqual(['nats://a:1']);
     expect(a.config.docker.host).toBe('unix:///x.sock');
   });
@@ -71,13 +74,18 @@ describe('configuration', () => {
 
   it('a bad environment value names the variable, and never echoes a secret', () => {
     const f = join(dir(), 'none.json');
-    expect(() => loadConfig({ configFile: f, env: { TITAN_TUI_LOGS_TAIL: 'lots' } })).toThrow(/TITAN_TUI_LOGS_TAIL: logs\.tail = "lots"; allowed: a number/);
+    expect(() => loadConfig({ configFile: f, env: { TITAN_TUI_LOGS_TAIL: 'lots' } })).toThrow(
+      /TITAN_TUI_LOGS_TAIL: logs\.tail = "lots"; allowed: a number/,
+    );
     expect(() => loadConfig({ configFile: f, env: { TITAN_TUI_READ_ONLY: 'maybe' } })).toThrow(/true or false/);
   });
 
   it('masks every secret', () => {
     const f = join(dir(), 'none.json');
-    const a = loadConfig({ configFile: f, env: { NATS_PASS: 'p4ss', TITAN_TUI_BRAIN_HMAC_SECRET: 'hmac-s3cret', TITAN_TUI_BRAIN_JWT_SECRET: 'jwt-s3cret' } });
+    const a = loadConfig({
+      configFile: f,
+      env: { NATS_PASS: 'p4ss', TITAN_TUI_BRAIN_HMAC_SECRET: 'hmac-s3cret', TITAN_TUI_BRAIN_JWT_SECRET: 'jwt-s3cret' },
+    });
     const text = JSON.stringify(maskConfig(a.config));
     expect(text).not.toContain('p4ss');
     expect(text).not.toContain('hmac-s3cret');

@@ -27,7 +27,7 @@ describe('contract profiles', () => {
     expect(r.http.execution.defaultUrl).toBe('http://localhost:3002');
   });
 
-  it('evidence never treats the engine\'s rejection of NORMAL as a lift', () => {
+  it("evidence never treats the engine's rejection of NORMAL as a lift", () => {
     for (const p of Object.values(PROFILES)) {
       const lifts = p.logPatterns.filter((x) => x.kind === 'lift').map((x) => new RegExp(x.regex));
       expect(lifts.some((re) => re.test('Received unknown system state: NORMAL'))).toBe(false);
@@ -35,7 +35,11 @@ describe('contract profiles', () => {
   });
 
   it('config overrides replace single entries and whole payloads', () => {
-    const c = resolveContract('titan', { nats: { flatten: { subject: 'titan.cmd.risk.flatten' } }, containers: { execution: 'exec-x' }, haltFile: { path: '/x/halt' } });
+    const c = resolveContract('titan', {
+      nats: { flatten: { subject: 'titan.cmd.risk.flatten' } },
+      containers: { execution: 'exec-x' },
+      haltFile: { path: '/x/halt' },
+    });
     expect(c.nats.flatten.subject).toBe('titan.cmd.risk.flatten');
     expect(c.nats.flatten.payload).toEqual(PROFILES.titan.nats.flatten.payload);
     expect(c.containers.execution).toBe('exec-x');
@@ -47,7 +51,10 @@ describe('contract profiles', () => {
   });
 
   it('buildPayload fills placeholders without evaluating anything', () => {
-    const p = buildPayload({ state: 'HARD_HALT', reason: '{reason}', operator: '{operator}', timestamp: '{ts}', nested: { id: '#{id}' } }, { reason: 'r {operator}', operator: 'op', id: 'abc', now: 42 });
+    const p = buildPayload(
+      { state: 'HARD_HALT', reason: '{reason}', operator: '{operator}', timestamp: '{ts}', nested: { id: '#{id}' } },
+      { reason: 'r {operator}', operator: 'op', id: 'abc', now: 42 },
+    );
     expect(p).toEqual({ state: 'HARD_HALT', reason: 'r op', operator: 'op', timestamp: 42, nested: { id: '#abc' } });
   });
 });

@@ -23,7 +23,24 @@ describe('cockpit store', () => {
   });
 
   it('keeps the last container list when Docker fails, and bounds histories', () => {
-    let s = reduce(initialState(0), { type: 'containers.sync', list: [{ id: '1', name: 'titan-execution', image: 'x', state: 'running', health: 'none', startedAt: '', finishedAt: '', exitCode: null, restartCount: 0, tty: false }], at: 1 });
+    let s = reduce(initialState(0), {
+      type: 'containers.sync',
+      list: [
+        {
+          id: '1',
+          name: 'titan-execution',
+          image: 'x',
+          state: 'running',
+          health: 'none',
+          startedAt: '',
+          finishedAt: '',
+          exitCode: null,
+          restartCount: 0,
+          tty: false,
+        },
+      ],
+      at: 1,
+    });
     s = reduce(s, { type: 'containers.error', error: 'engine down', at: 2 });
     expect(s.containers.value).toHaveLength(1);
     expect(s.containers.error).toBe('engine down');

@@ -78,7 +78,9 @@ export class LogPane {
       emit: this.emit,
       container,
       service: this.opts.serviceOf(container),
-      matcher: undefined,
+      // Highlight halt/lift/breaker lines in the pane; evidence events come from the evidence watch.
+      matcher: this.opts.matcher,
+      emitEvidence: false,
       flushMs: this.opts.flushMs,
       timestamps: true,
     });

@@ -206,6 +206,23 @@ describe('actions against the simulated Titan', () => {
   }, 40_000);
 });
 
+describe('a failing audit log', () => {
+  it('never blocks the emergency stop, and raises the alarm', async () => {
+    // A regular file where the audit directory should be: every append fails.
+    const broken = await stack.runtime({ 'audit-dir': '/dev/null/titan-audit' });
+    const r = await new ActionLayer(broken, false).execute('stop-all', { reason: 'audit down' }, 'HALT', {
+      enteredAt: Date.now(),
+      progress: () => {},
+    });
+    expect(r.outcome, r.summary).toBe('VERIFIED');
+    expect(await haltFile()).toBe(true);
+    expect(broken.store.getState().audit.alarm?.error).toMatch(/audit log .* not written/);
+    expect(broken.store.getState().audit.recent.at(-1)).toMatchObject({ action: 'stop-all', outcome: 'VERIFIED' });
+    await broken.stop();
+    await run('resume', 'RESUME');
+  });
+});
+
 describe('a simulator that ignores the halt', () => {
   let deaf: TitanStack;
   let drt: Runtime;

@@ -210,3 +210,30 @@ describe('LogStream end and stop', () => {
     stream.stop();
   });
 });
+
+describe('LogStream evidence delivery', () => {
+  it('delivers an evidence line at once, without waiting for the batch window', () => {
+    const { events, stream } = setup({ flushMs: 1000, service: 'execution', matcher });
+    stream.onData('stdout', Buffer.from(`${HALT_JSON}\n`));
+    expect(events.filter((e) => e.type === 'evidence')).toHaveLength(1);
+    stream.stop();
+  });
+
+  it('the log pane mode highlights evidence lines but reports no evidence event', () => {
+    const { events, stream, ring } = setup({ flushMs: 50, service: 'execution', matcher, emitEvidence: false });
+    stream.onData('stdout', Buffer.from(`${HALT_JSON}\nplain line\n`));
+    stream.flush();
+    expect(events.some((e) => e.type === 'evidence')).toBe(false);
+    expect(ring.slice().map((l) => l.evidence)).toEqual(['halt', undefined]);
+    stream.stop();
+  });
+
+  it('evidence-only mode keeps candidate lines and skips the rest', () => {
+    const { events, stream, ring } = setup({ flushMs: 50, service: 'execution', matcher, evidenceOnly: true });
+    stream.onData('stdout', Buffer.from(`noise 1\n${HALT_JSON}\nnoise 2\n`));
+    stream.flush();
+    expect(ring.size).toBe(1);
+    expect(events.filter((e) => e.type === 'evidence')).toHaveLength(1);
+    stream.stop();
+  });
+});

@@ -19,6 +19,9 @@ export interface LogStreamOptions {
   ring: LogRing;
   emit: Emit;
   container: string;
+  /** Report matches as `evidence` events (default). The log pane only highlights them: the
+   *  evidence watch is the one source of evidence, so a pane never double-reports a line. */
+  emitEvidence?: boolean;
   /** Keep only lines that may be evidence (the evidence watch): no parsing or storing of the rest. */
   evidenceOnly?: boolean;
   /** Which engine writes this log; evidence is matched only when set (with a matcher). */
@@ -123,7 +126,7 @@ export class LogStream {
       }
     }
     ring.recordDropped(dropped);
-    for (const line of evidence) this.opts.emit({ type: 'evidence', line });
+    if (this.opts.emitEvidence !== false) for (const line of evidence) this.opts.emit({ type: 'evidence', line });
     if (added > 0 || dropped > 0) this.opts.emit({ type: 'logs.batch', container: this.opts.container, added, dropped, at });
   }
 

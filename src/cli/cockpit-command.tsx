@@ -46,6 +46,9 @@ export async function runCockpit(rt: Runtime): Promise<number> {
   const instance = render(<App ctx={{ rt, controller }} />, {
     onRender: bench.onRender?.(complete),
     alternateScreen: true,
+    // Ink turns interactive rendering off when it thinks it runs in CI (CI=true and friends);
+    // an operator's terminal is a terminal whatever the environment says.
+    interactive: process.stdout.isTTY === true,
     incrementalRendering: true,
     maxFps: config.ui.maxFps,
     exitOnCtrlC: false,

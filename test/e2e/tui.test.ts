@@ -131,6 +131,11 @@ describe('the cockpit in tmux', () => {
     expect(t.screen()).not.toMatch(/EMERGENCY FULL STOP|ARM THE COCKPIT/);
   }, 40_000);
 
+  it('renders in a terminal even when the environment says CI=true (Ink would go non-interactive)', async () => {
+    const t = open([], { CI: 'true', CONTINUOUS_INTEGRATION: 'true' });
+    await t.waitFor((s) => s.includes('Containers') && /DOCKER●/.test(s), 20_000);
+  }, 40_000);
+
   it('too small, then resized: the layout reflows at once', async () => {
     const t = open([], {}, 50, 12);
     await t.waitForText('too small: need 60×16, have 50×12', 20_000);

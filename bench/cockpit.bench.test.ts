@@ -35,7 +35,7 @@ const results: string[] = [];
 
 /** The node process running the cockpit inside the tmux pane. */
 function cockpitPid(t: TmuxSession): number {
-  const shell = Number(execFileSync('tmux', ['display-message', '-p', '-t', t.name, '#{pane_pid}'], { encoding: 'utf8' }).trim());
+  const shell = t.panePid();
   const kids = execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(shell)], { encoding: 'utf8' });
   const line = kids.split('\n').find((l) => l.trim());
   if (!line) throw new Error(`no node child of ${shell}: ${kids}`);

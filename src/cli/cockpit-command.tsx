@@ -3,6 +3,7 @@ import { ActionLayer } from '../actions/layer.js';
 import type { LoadedConfig } from '../config/load.js';
 import { ConfigError } from '../config/load.js';
 import { buildKeymap } from '../keymap/keymap.js';
+import { ProcedureSession } from '../procedures/session.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 import { App } from '../screens/App.js';
 import { Controller } from '../screens/controller.js';
@@ -21,7 +22,15 @@ export async function runCockpit(rt: Runtime): Promise<number> {
   const ui = createUiStore();
   const actions = config.readOnly ? null : new ActionLayer(rt, false);
   let quit = () => {};
-  const controller = new Controller(rt, ui, bindings, actions, () => quit());
+  // Destructive procedure steps follow the same SAFE/ARMED rule as the actions.
+  let controllerRef: Controller | null = null;
+  const procedures = new ProcedureSession({
+    deps: rt,
+    readOnly: config.readOnly,
+    gate: () => (controllerRef?.isArmed() ? null : 'SAFE mode: press a and type ARM first'),
+  });
+  const controller = new Controller(rt, ui, bindings, actions, () => quit(), procedures);
+  controllerRef = controller;
 
   rt.start();
   rt.logPane.attach(rt.contract.containers.execution);
@@ -76,6 +85,7 @@ export async function runCockpit(rt: Runtime): Promise<number> {
     unsubRedraw();
     unsubLogs();
     controller.dispose();
+    procedures.dispose();
     await Promise.race([rt.stop(), new Promise((r) => setTimeout(r, 1500))]);
     process.off('uncaughtException', onError);
     process.off('unhandledRejection', onError);

@@ -19,6 +19,9 @@ Usage:
   titan-tui clear-halt-file [--confirm RESUME]
   titan-tui breaker-reset [--confirm RESET]
   titan-tui recover [--confirm RESUME]
+  titan-tui run <procedure> [args] [--dry-run] [--confirm WORD ...] [--backup FILE] [--json]
+                                 crash-recovery <service>, code-rollback, db-rollback,
+                                 secret-rotation, db-credential-rotation (docs/procedures.md)
 
 Options:
   --config FILE       config file (default: $XDG_CONFIG_HOME/titan-tui/config.json)
@@ -83,6 +86,8 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
+    // `run` takes the raw argv: --confirm may repeat, once per destructive step.
+    if (command === 'run') return await (await import('./run-command.js')).runCommand(loaded, argv);
     const handler = COMMANDS[command];
     if (handler) return await handler(loaded, args);
     if (ACTION_COMMANDS.has(command)) {

@@ -51,7 +51,13 @@ export function confirmValues(argv: string[]): string[] {
         i++;
       }
     } else if (a.startsWith('--confirm=')) v = a.slice('--confirm='.length);
-    if (v !== undefined) out.push(...v.split(',').map((s) => s.trim()).filter(Boolean));
+    if (v !== undefined)
+      out.push(
+        ...v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      );
   }
   return out;
 }
@@ -185,11 +191,17 @@ export async function runCommand(loaded: LoadedConfig, argv: string[], io: RunCo
 
   const runner = new ProcedureRunner({ procedure, args: { service, backup: backupFlag }, deps: rt, settings, hooks, dryRun, onEvent });
   let interrupts = 0;
+  let lastInterrupt = 0;
   const offInterrupt = io.onInterrupt(() => {
     // The editor owns the terminal (and its Ctrl-C) while it runs.
     if (editing) return;
+    // conf's exit hook (when-exit) re-raises the first SIGINT at once: one Ctrl-C, one cancel.
+    if (Date.now() - lastInterrupt < 250) return;
+    lastInterrupt = Date.now();
     interrupts++;
-    io.stderr.write(interrupts === 1 ? '\ncancelling: SIGINT to the running command (SIGTERM after 3 s, then SIGKILL)…\n' : '\nstill cancelling…\n');
+    io.stderr.write(
+      interrupts === 1 ? '\ncancelling: SIGINT to the running command (SIGTERM after 3 s, then SIGKILL)…\n' : '\nstill cancelling…\n',
+    );
     runner.cancel();
   });
   if (!dryRun) rt.start();
@@ -211,7 +223,9 @@ export async function runCommand(loaded: LoadedConfig, argv: string[], io: RunCo
 
 function stepEndLine(index: number, total: number, s: StepView): string {
   const head = `[${index + 1}/${total}]`;
-  const facts = [s.durationMs !== null ? formatDuration(s.durationMs) : null, s.exitCode !== null ? `exit code ${s.exitCode}` : null].filter(Boolean).join(', ');
+  const facts = [s.durationMs !== null ? formatDuration(s.durationMs) : null, s.exitCode !== null ? `exit code ${s.exitCode}` : null]
+    .filter(Boolean)
+    .join(', ');
   if (s.status === 'skipped') return `${head} ${s.label} — ${STATUS_LABEL.skipped}: ${s.summary.replace(/^skipped: /, '')}`;
   return `      ${STATUS_LABEL[s.status]}${facts ? ` (${facts})` : ''} — ${s.summary}`;
 }

@@ -59,7 +59,10 @@ function convert(setting: Setting, raw: string | boolean, source: string): unkno
       return Number.isFinite(n) && raw.trim() !== '' ? n : fail('a number');
     }
     case 'list':
-      return raw.split(',').map((s) => s.trim()).filter(Boolean);
+      return raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     case 'json':
       try {
         return JSON.parse(raw);
@@ -139,7 +142,9 @@ export function loadConfig(input: LoadInput = {}): LoadedConfig {
   }
   const merged: Record<string, unknown> = structuredClone(file.data);
   for (const s of SETTINGS) {
-    const has = s.path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), file.data);
+    const has = s.path
+      .split('.')
+      .reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), file.data);
     if (has !== undefined) provenance[s.path] = 'file';
   }
 
@@ -176,7 +181,9 @@ export function loadConfig(input: LoadInput = {}): LoadedConfig {
     const issue = parsed.error.issues[0] as z.core.$ZodIssue;
     const path = issue.path.join('.');
     const source = provenance[path] ?? 'the merged configuration';
-    throw new ConfigError(`invalid setting from ${source.replace(/^env:/, 'environment variable ').replace(/^flag:/, 'flag ')}: ${describeIssue(issue)}`);
+    throw new ConfigError(
+      `invalid setting from ${source.replace(/^env:/, 'environment variable ').replace(/^flag:/, 'flag ')}: ${describeIssue(issue)}`,
+    );
   }
   const config = parsed.data;
   const operator = config.operator ?? env.SUDO_USER ?? env.USER ?? safeUsername();

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 
-const tls = z
-  .object({ caFile: z.string().optional(), certFile: z.string().optional(), keyFile: z.string().optional() })
-  .strict();
+const tls = z.object({ caFile: z.string().optional(), certFile: z.string().optional(), keyFile: z.string().optional() }).strict();
 
 const httpService = z
   .object({

@@ -50,7 +50,15 @@ const LEAVES: Array<[string, Setting['type']]> = [
   ['keymap', 'json'],
 ];
 
-const snake = (path: string) => path.replace(/\./g, '_').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
-const kebab = (path: string) => path.replace(/\./g, '-').replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+const snake = (path: string) =>
+  path
+    .replace(/\./g, '_')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toUpperCase();
+const kebab = (path: string) =>
+  path
+    .replace(/\./g, '-')
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .toLowerCase();
 
 export const SETTINGS: Setting[] = LEAVES.map(([path, type]) => ({ path, type, env: `TITAN_TUI_${snake(path)}`, flag: kebab(path) }));

@@ -10,6 +10,7 @@ export type CommandId =
   | 'app.back'
   | 'app.redraw'
   | 'app.audit'
+  | 'app.procedures'
   | 'app.cockpit'
   | 'nav.nextPane'
   | 'nav.prevPane'
@@ -176,6 +177,7 @@ export const DEFAULT_BINDINGS: Binding[] = [
   { id: 'app.help', keys: ['?'], label: 'help', group: 'App', palette: 'help', footer: 'help' },
   { id: 'app.palette', keys: [':'], label: 'command palette', group: 'App', footer: 'cmd' },
   { id: 'app.audit', keys: ['A'], label: 'audit screen', group: 'App', palette: 'audit' },
+  { id: 'app.procedures', keys: ['P'], label: 'runbook procedures (checklists)', group: 'App', palette: 'procedures' },
   { id: 'app.cockpit', keys: [], label: 'cockpit screen', group: 'App', palette: 'cockpit' },
   { id: 'app.redraw', keys: ['ctrl+l'], label: 'redraw the screen', group: 'App', palette: 'redraw' },
   { id: 'app.back', keys: ['escape'], label: 'back / cancel (never quits)', group: 'App' },

@@ -55,7 +55,12 @@ export function runAuditEntry(deps: ProcedureDeps, run: RunState): AuditEntry {
     targets: [],
     confirmation: null,
     outcome,
-    channels: run.steps.map((s) => ({ channel: s.id, outcome: OUTCOME[s.status], detail: s.summary, ...(s.durationMs !== null ? { latencyMs: s.durationMs } : {}) })),
+    channels: run.steps.map((s) => ({
+      channel: s.id,
+      outcome: OUTCOME[s.status],
+      detail: s.summary,
+      ...(s.durationMs !== null ? { latencyMs: s.durationMs } : {}),
+    })),
     latencyMs: run.finishedAt && run.startedAt ? run.finishedAt - run.startedAt : null,
     error: outcome === 'VERIFIED' ? null : run.summary,
   };

@@ -14,7 +14,10 @@ export function listBackups(dir: string): { ok: true; files: BackupFile[] } | { 
     names = readdirSync(dir);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return { ok: false, error: code === 'ENOENT' ? `backup directory ${dir} does not exist` : `cannot read ${dir}: ${(e as Error).message}` };
+    return {
+      ok: false,
+      error: code === 'ENOENT' ? `backup directory ${dir} does not exist` : `cannot read ${dir}: ${(e as Error).message}`,
+    };
   }
   const files: BackupFile[] = [];
   for (const name of names) {

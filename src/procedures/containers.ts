@@ -29,7 +29,13 @@ function probedService(deps: ProcedureDeps, name: string): 'brain' | 'execution'
  * otherwise the cockpit's own /health probe for brain and execution (a reading taken after we
  * started waiting); otherwise running is all there is to verify.
  */
-export async function waitHealthy(deps: ProcedureDeps, name: string, timeoutMs: number, signal: AbortSignal, line: (t: string) => void): Promise<Verdict> {
+export async function waitHealthy(
+  deps: ProcedureDeps,
+  name: string,
+  timeoutMs: number,
+  signal: AbortSignal,
+  line: (t: string) => void,
+): Promise<Verdict> {
   const since = Date.now();
   const deadline = since + timeoutMs;
   let last = '';
@@ -55,7 +61,8 @@ export async function waitHealthy(deps: ProcedureDeps, name: string, timeoutMs: 
     }
     if (Date.now() > deadline) {
       const probe = svc ? deps.store.getState().probes[svc] : undefined;
-      const extra = probe && r.ok && r.value.health === 'none' ? `; /health ${probe.status}${probe.detail ? ` (${probe.detail})` : ''}` : '';
+      const extra =
+        probe && r.ok && r.value.health === 'none' ? `; /health ${probe.status}${probe.detail ? ` (${probe.detail})` : ''}` : '';
       return { ok: false, detail: `${name} is ${now}${extra} after ${Math.round(timeoutMs / 1000)} s` };
     }
     await pause(300, signal);

@@ -24,7 +24,18 @@ import {
 export type RunStore = StoreApi<RunState>;
 
 export function idleRunState(): RunState {
-  return { runId: '', procedureId: null, title: '', dryRun: false, status: 'idle', startedAt: null, finishedAt: null, summary: '', steps: [], current: null };
+  return {
+    runId: '',
+    procedureId: null,
+    title: '',
+    dryRun: false,
+    status: 'idle',
+    startedAt: null,
+    finishedAt: null,
+    summary: '',
+    steps: [],
+    current: null,
+  };
 }
 
 export function createRunStore(): RunStore {
@@ -220,7 +231,10 @@ export class ProcedureRunner {
         const cancelled = outcome.cancelled === true;
         const why = `step ${i + 1} (${step.label}) ${cancelled ? 'was cancelled' : 'failed'}: ${outcome.summary}`;
         stopReason = cancelled ? 'the run was cancelled' : `step ${i + 1} failed`;
-        this.store.setState({ status: cancelled ? 'cancelled' : 'failed', summary: step.onFailure && !cancelled ? `${why}. ${step.onFailure}` : why });
+        this.store.setState({
+          status: cancelled ? 'cancelled' : 'failed',
+          summary: step.onFailure && !cancelled ? `${why}. ${step.onFailure}` : why,
+        });
       }
     }
     const end: Partial<RunState> = { finishedAt: Date.now(), current: null };
@@ -244,7 +258,11 @@ export class ProcedureRunner {
       this.emit({ type: 'step.start', index: i, step: view });
       this.emit({ type: 'step.end', index: i, step: view });
     }
-    this.store.setState({ status: 'ok', finishedAt: Date.now(), summary: `dry run: ${this.opts.procedure.steps.length} steps listed, nothing was executed` });
+    this.store.setState({
+      status: 'ok',
+      finishedAt: Date.now(),
+      summary: `dry run: ${this.opts.procedure.steps.length} steps listed, nothing was executed`,
+    });
     this.emit({ type: 'run.end', state: this.state });
     return this.state;
   }
@@ -273,7 +291,8 @@ export class ProcedureRunner {
       }
       typed = await this.opts.hooks.confirm({ stepId: step.id, ...spec }, signal).catch(() => null);
       if (typed === null) return this.end(i, { ok: false, cancelled: true, summary: 'not confirmed: cancelled at the confirmation' }, null);
-      if (typed !== spec.word) return this.end(i, { ok: false, cancelled: true, summary: `not confirmed: expected exactly "${spec.word}"` }, typed);
+      if (typed !== spec.word)
+        return this.end(i, { ok: false, cancelled: true, summary: `not confirmed: expected exactly "${spec.word}"` }, typed);
     }
 
     const startedAt = Date.now();
@@ -302,7 +321,7 @@ export class ProcedureRunner {
       const why = commandFailure(r, timeoutSec);
       if (why) outcome = { ok: false, summary: why, cancelled: r.ended === 'cancelled', exitCode: r.exitCode };
       else {
-        outcome = { ok: true, summary: `exit code 0 in ${(r.durationMs / 1000).toFixed(1)} s` };
+        outcome = { ok: true, summary: 'completed' };
         if (step.after) outcome = (await this.guarded(step.after, timeoutSec, i)) ?? outcome;
       }
     } else if (step.run) {
@@ -315,7 +334,11 @@ export class ProcedureRunner {
   }
 
   /** Runs a step function with the run's cancel and the step's deadline; a step that ignores both is abandoned. */
-  private async guarded<T extends StepOutcome | null>(fn: (ctx: RunCtx, io: StepIO) => Promise<T>, timeoutSec: number, i: number): Promise<StepOutcome | T> {
+  private async guarded<T extends StepOutcome | null>(
+    fn: (ctx: RunCtx, io: StepIO) => Promise<T>,
+    timeoutSec: number,
+    i: number,
+  ): Promise<StepOutcome | T> {
     const ctl = new AbortController();
     const onCancel = () => ctl.abort('cancel');
     this.cancelCtl.signal.addEventListener('abort', onCancel, { once: true });
@@ -324,7 +347,10 @@ export class ProcedureRunner {
     let abandon: NodeJS.Timeout | undefined;
     const abandoned = new Promise<StepOutcome>((resolve) => {
       ctl.signal.addEventListener('abort', () => {
-        abandon = setTimeout(() => resolve({ ok: false, summary: 'did not stop when asked (abandoned)', cancelled: ctl.signal.reason === 'cancel' }), 2 * KILL_GRACE_MS + 1000);
+        abandon = setTimeout(
+          () => resolve({ ok: false, summary: 'did not stop when asked (abandoned)', cancelled: ctl.signal.reason === 'cancel' }),
+          2 * KILL_GRACE_MS + 1000,
+        );
       });
     });
     try {
@@ -371,7 +397,9 @@ export class ProcedureRunner {
           },
         });
         const why = commandFailure(r, Math.min(timeoutSec, 60));
-        return why ? { ok: false, error: `${commandLine(spec.argv)}: ${why}${lastErr ? ` (${lastErr})` : ''}` } : { ok: true, stdout: r.stdout };
+        return why
+          ? { ok: false, error: `${commandLine(spec.argv)}: ${why}${lastErr ? ` (${lastErr})` : ''}` }
+          : { ok: true, stdout: r.stdout };
       },
     };
   }

@@ -37,7 +37,10 @@ const detected = new Map<string, Promise<ComposeDetection>>();
 export type ComposeDetection = { ok: true; argv: string[] } | { ok: false; error: string };
 
 async function probe(argv: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<boolean> {
-  const r = await runHostCommand({ argv: [...argv, 'version'], cwd }, { env, timeoutMs: 10_000, signal: new AbortController().signal, capture: true });
+  const r = await runHostCommand(
+    { argv: [...argv, 'version'], cwd },
+    { env, timeoutMs: 10_000, signal: new AbortController().signal, capture: true },
+  );
   return r.ended === 'exit' && r.exitCode === 0;
 }
 
@@ -49,7 +52,10 @@ export function detectCompose(env: NodeJS.ProcessEnv, cwd: string): Promise<Comp
     found = (async (): Promise<ComposeDetection> => {
       if (await probe(['docker', 'compose'], env, cwd)) return { ok: true, argv: ['docker', 'compose'] };
       if (await probe(['docker-compose'], env, cwd)) return { ok: true, argv: ['docker-compose'] };
-      return { ok: false, error: 'neither `docker compose` nor `docker-compose` answers `version`: install one, or set procedures.composeCommand' };
+      return {
+        ok: false,
+        error: 'neither `docker compose` nor `docker-compose` answers `version`: install one, or set procedures.composeCommand',
+      };
     })();
     detected.set(key, found);
   }

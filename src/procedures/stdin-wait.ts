@@ -4,7 +4,7 @@
  * bash's `read -p PROMPT` prints its prompt only when stdin is a terminal. The real
  * scripts/restore-db.sh asks that way, so through a pipe it asks silently. On Linux the kernel
  * tells us anyway: a process of the command's group whose fd 0 is our pipe is sleeping in a
- * pipe read. Elsewhere (or when /proc hides it) this answers false and only visible prompts count.
+ * read of that pipe. Elsewhere (or when /proc hides it) this answers false and only visible prompts count.
  */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
@@ -24,10 +24,10 @@ const link = (path: string): string | null => {
   }
 };
 
-/** The pipe behind a process's stdin, e.g. "pipe:[369445]"; null when it is not a pipe or unknown. */
+/** The pipe behind a process's stdin: "pipe:[N]", or "socket:[N]" (Node's stdio pipes are socket pairs); null otherwise. */
 export function stdinPipeOf(pid: number): string | null {
   const target = link(`/proc/${pid}/fd/0`);
-  return target?.startsWith('pipe:') ? target : null;
+  return target?.startsWith('pipe:') || target?.startsWith('socket:') ? target : null;
 }
 
 /** Process group and state from /proc/PID/stat (the command name may contain spaces and parentheses). */
@@ -39,12 +39,12 @@ function groupAndState(pid: string): { pgrp: number; state: string } | null {
   return Number.isFinite(pgrp) ? { pgrp, state: rest[0] ?? '' } : null;
 }
 
-/** Sleeping in read(0, …): wchan names a pipe read, or the syscall is read (x86-64: 0, arm64: 63) on fd 0. */
+/** Sleeping in read(0, …): the syscall is read (x86-64: 0, arm64: 63) on fd 0, or wchan names a pipe/socket read. */
 function readingStdin(pid: string): boolean {
-  const wchan = read(`/proc/${pid}/wchan`);
-  if (wchan && /pipe/.test(wchan)) return true;
   const syscall = read(`/proc/${pid}/syscall`);
-  return syscall !== null && /^(0|63) 0x0 /.test(syscall);
+  if (syscall !== null && /^\d/.test(syscall)) return /^(0|63) 0x0 /.test(syscall);
+  const wchan = read(`/proc/${pid}/wchan`);
+  return wchan !== null && /pipe_read|pipe_wait|unix_stream_read/.test(wchan);
 }
 
 /** True when some process of group `pgid` sleeps reading the pipe `pipe` on its stdin. */

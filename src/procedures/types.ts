@@ -130,9 +130,7 @@ export interface StepIO {
   capture(spec: CommandSpec): Promise<{ ok: true; stdout: string } | { ok: false; error: string }>;
 }
 
-export type StepOutcome =
-  | { ok: true; summary: string }
-  | { ok: false; summary: string; cancelled?: boolean; exitCode?: number | null };
+export type StepOutcome = { ok: true; summary: string } | { ok: false; summary: string; cancelled?: boolean; exitCode?: number | null };
 
 /** A line of a step's plan: text, or a command shown with its directory. */
 export type PlanLine = string | { argv: string[]; cwd: string; answers?: PromptAnswer[] };

@@ -6,6 +6,7 @@ import { Header } from '../components/Header.js';
 import { Palette } from '../components/Palette.js';
 import { Readiness } from '../components/Readiness.js';
 import { AuditScreen } from './AuditScreen.js';
+import { ProceduresScreen } from './ProceduresScreen.js';
 import { CockpitScreen } from './CockpitScreen.js';
 import { AppContext, type AppCtx, useApp, useCockpit, useUi } from './context.js';
 import { HelpScreen } from './HelpScreen.js';
@@ -41,6 +42,8 @@ function Root() {
           </Box>
         ) : screen === 'help' ? (
           <HelpScreen height={bodyH} width={columns} />
+        ) : screen === 'procedures' && ctx.controller.procedures ? (
+          <ProceduresScreen session={ctx.controller.procedures} height={bodyH} width={columns} />
         ) : screen === 'audit' ? (
           <AuditScreen height={bodyH} />
         ) : (

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ActionLayer } from '../actions/layer.js';
+import type { ProcedureSession } from '../procedures/session.js';
 import type { ActionId, ActionParams } from '../actions/types.js';
 import { type Binding, type CommandId, keyName, resolveKey } from '../keymap/keymap.js';
 import type { Runtime } from '../runtime.js';
@@ -48,6 +49,8 @@ export class Controller {
     readonly bindings: Binding[],
     readonly actions: ActionLayer | null,
     private readonly quit: () => void,
+    /** The runbook procedures screen's own key handling (null: no procedures screen). */
+    readonly procedures: ProcedureSession | null = null,
   ) {}
 
   get armSeconds(): number {
@@ -89,6 +92,10 @@ export class Controller {
         step?.(false);
         this.openAction('stop-all', {});
       }
+      return;
+    }
+    if (s.screen === 'procedures' && this.procedures && !s.prompt && !s.palette) {
+      if (!this.procedures.onKey(input, key)) this.ui.setState({ screen: 'cockpit' });
       return;
     }
     if (this.stepResolver) return this.onStepKey(name);
@@ -168,6 +175,9 @@ export class Controller {
         return this.ui.setState({ screen: s.screen === 'help' ? 'cockpit' : 'help', helpPage: 0 });
       case 'app.audit':
         return this.ui.setState({ screen: 'audit', auditOffset: 0 });
+      case 'app.procedures':
+        if (!this.procedures) return this.notice('procedures are not available here', 'warn');
+        return this.ui.setState({ screen: 'procedures' });
       case 'app.cockpit':
         return this.ui.setState({ screen: 'cockpit' });
       case 'app.palette':

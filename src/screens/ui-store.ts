@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 
 /** View state of the TUI only (focus, prompts, log view). System state lives in the cockpit store. */
-export type Screen = 'cockpit' | 'help' | 'audit';
+export type Screen = 'cockpit' | 'help' | 'audit' | 'procedures';
 export type Focus = 'containers' | 'logs';
 
 export interface PromptState {

@@ -29,10 +29,13 @@ export class FakeStdout extends EventEmitter {
   ) {
     super();
   }
-  write = (data: string): boolean => {
+  write = (data: string, encodingOrCb?: unknown, cb?: unknown): boolean => {
     this.frames.push(data);
     // Debug mode writes a whole frame per commit: keep the recent ones only.
     if (this.frames.length > 200) this.frames.splice(0, 100);
+    // Like a real stream: call the write callback (Ink's suspendTerminal waits for it).
+    const done = typeof encodingOrCb === 'function' ? encodingOrCb : cb;
+    if (typeof done === 'function') queueMicrotask(() => (done as () => void)());
     return true;
   };
   /** Changes the size and tells listeners, as a terminal's SIGWINCH does. */

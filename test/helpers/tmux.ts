@@ -11,7 +11,20 @@ export class TmuxSession {
     const cmd = ['node', `${PROJECT_ROOT}/bin/titan-tui`, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
     execFileSync(
       'tmux',
-      ['new-session', '-d', '-s', this.name, '-x', String(cols), '-y', String(rows), ...envArgs, `${cmd}; echo EXITED $?; sleep 600`],
+      [
+        '-L',
+        this.name,
+        'new-session',
+        '-d',
+        '-s',
+        this.name,
+        '-x',
+        String(cols),
+        '-y',
+        String(rows),
+        ...envArgs,
+        `${cmd}; echo EXITED $?; sleep 600`,
+      ],
       {
         env: { ...process.env, TMUX: '' },
       },
@@ -19,12 +32,12 @@ export class TmuxSession {
   }
 
   screen(): string {
-    return execFileSync('tmux', ['capture-pane', '-p', '-t', this.name], { encoding: 'utf8' });
+    return execFileSync('tmux', ['-L', this.name, 'capture-pane', '-p', '-t', this.name], { encoding: 'utf8' });
   }
 
   /** Keys as tmux names them ('Enter', 'Escape', 'Tab') or literal text with literal=true. */
   send(keys: string, literal = true): void {
-    execFileSync('tmux', ['send-keys', '-t', this.name, ...(literal ? ['-l'] : []), keys]);
+    execFileSync('tmux', ['-L', this.name, 'send-keys', '-t', this.name, ...(literal ? ['-l'] : []), keys]);
   }
 
   key(name: string): void {
@@ -32,7 +45,7 @@ export class TmuxSession {
   }
 
   resize(cols: number, rows: number): void {
-    execFileSync('tmux', ['resize-window', '-t', this.name, '-x', String(cols), '-y', String(rows)]);
+    execFileSync('tmux', ['-L', this.name, 'resize-window', '-t', this.name, '-x', String(cols), '-y', String(rows)]);
   }
 
   async waitFor(pred: (screen: string) => boolean, timeoutMs = 10_000): Promise<string> {
@@ -54,9 +67,17 @@ export class TmuxSession {
     return this.waitFor((s) => (typeof text === 'string' ? s.includes(text) : text.test(s)), timeoutMs);
   }
 
+  /** PID of the pane's shell (the cockpit is its child). */
+  panePid(): number {
+    return Number(
+      execFileSync('tmux', ['-L', this.name, 'display-message', '-p', '-t', this.name, '#{pane_pid}'], { encoding: 'utf8' }).trim(),
+    );
+  }
+
+  /** Each session has its own tmux server (-L): no race with another test's server shutting down. */
   kill(): void {
     try {
-      execFileSync('tmux', ['kill-session', '-t', this.name], { stdio: 'ignore' });
+      execFileSync('tmux', ['-L', this.name, 'kill-server'], { stdio: 'ignore' });
     } catch {
       /* already gone */
     }

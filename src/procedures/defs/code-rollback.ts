@@ -39,13 +39,20 @@ export function codeRollback(): Procedure {
           const branch = await io.capture({ argv: ['git', 'rev-parse', '--abbrev-ref', 'HEAD'], cwd, env: GIT_ENV });
           if (!branch.ok) return { ok: false, summary: `${cwd} is not a usable git checkout: ${branch.error}` };
           const name = branch.stdout.trim();
-          if (!name || name === 'HEAD') return { ok: false, summary: `HEAD is detached in ${cwd}: check out the deployed branch (e.g. git checkout main) and run again` };
+          if (!name || name === 'HEAD')
+            return {
+              ok: false,
+              summary: `HEAD is detached in ${cwd}: check out the deployed branch (e.g. git checkout main) and run again`,
+            };
           ctx.vars.branch = name;
           const dirty = await io.capture({ argv: ['git', 'status', '--porcelain', '--untracked-files=no'], cwd, env: GIT_ENV });
           if (!dirty.ok) return { ok: false, summary: dirty.error };
           if (dirty.stdout.trim()) {
             for (const l of dirty.stdout.trim().split('\n').slice(0, 20)) io.line(l);
-            return { ok: false, summary: `uncommitted changes to tracked files in ${cwd}: commit or stash them first (nothing was reverted)` };
+            return {
+              ok: false,
+              summary: `uncommitted changes to tracked files in ${cwd}: commit or stash them first (nothing was reverted)`,
+            };
           }
           const log = await io.capture({ argv: ['git', 'log', '-1', LOG_FORMAT], cwd, env: GIT_ENV });
           if (!log.ok) return { ok: false, summary: log.error };
@@ -91,7 +98,8 @@ export function codeRollback(): Procedure {
         timeoutSec: 300,
         plan: () => [],
         command: (ctx) => ({ argv: ['git', 'push', 'origin', branchOf(ctx)], cwd: ctx.settings.deployDir, env: GIT_ENV }),
-        onFailure: 'The revert commit exists only locally: fix the push (credentials, a newer remote commit) and push it by hand, or drop it with git reset --hard HEAD~1.',
+        onFailure:
+          'The revert commit exists only locally: fix the push (credentials, a newer remote commit) and push it by hand, or drop it with git reset --hard HEAD~1.',
       },
       {
         id: 'deploy',

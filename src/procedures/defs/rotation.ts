@@ -67,7 +67,11 @@ export function dbCredentialRotation(): Procedure {
       editEnvStep(() => ({
         title: 'ROTATE DATABASE CREDENTIALS (DOWNTIME)',
         word: DB_ROTATION_PHRASE,
-        lines: ['1. edit the env file (new TITAN_DB_PASSWORD)', '2. compose down: every service stops', '3. compose up -d, then verify every service'],
+        lines: [
+          '1. edit the env file (new TITAN_DB_PASSWORD)',
+          '2. compose down: every service stops',
+          '3. compose up -d, then verify every service',
+        ],
         warning,
       })),
       composeStep('down', 'compose down (every service stops)', () => ['down'], {

@@ -15,11 +15,21 @@ export async function composeShown(ctx: RunCtx): Promise<string[]> {
 }
 
 /** Container ids of a compose service (or of the whole project), from `compose ps -q`. */
-export async function composeIds(ctx: RunCtx, io: StepIO, service?: string): Promise<{ ok: true; ids: string[] } | { ok: false; error: string }> {
+export async function composeIds(
+  ctx: RunCtx,
+  io: StepIO,
+  service?: string,
+): Promise<{ ok: true; ids: string[] } | { ok: false; error: string }> {
   const prefix = await ctx.compose();
   const r = await io.capture({ argv: [...prefix, 'ps', '-q', ...(service ? [service] : [])], cwd: ctx.settings.deployDir });
   if (!r.ok) return r;
-  return { ok: true, ids: r.stdout.split('\n').map((l) => l.trim()).filter(Boolean) };
+  return {
+    ok: true,
+    ids: r.stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean),
+  };
 }
 
 /** A compose command step (up, down, recreate) run in the deployment directory. */

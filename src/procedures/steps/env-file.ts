@@ -8,7 +8,10 @@ function readText(path: string): { ok: true; text: string } | { ok: false; error
     return { ok: true, text: readFileSync(path, 'utf8') };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return { ok: false, error: code === 'ENOENT' ? `${path} does not exist (set procedures.envFile)` : `cannot read ${path}: ${(e as Error).message}` };
+    return {
+      ok: false,
+      error: code === 'ENOENT' ? `${path} does not exist (set procedures.envFile)` : `cannot read ${path}: ${(e as Error).message}`,
+    };
   }
 }
 

@@ -1,21 +1,6 @@
 import { Box, Text } from 'ink';
 import { useApp, useCockpit, useUi } from '../screens/context.js';
-import { theme } from './theme.js';
-
-const OUTCOME_COLOR = {
-  VERIFIED: theme.ok,
-  NOT_CONFIRMED: theme.warn,
-  FAILED: theme.bad,
-  CANCELLED: theme.muted,
-  RUNNING: theme.accent,
-} as const;
-const OUTCOME_TEXT = {
-  VERIFIED: 'VERIFIED',
-  NOT_CONFIRMED: 'SENT BUT NOT CONFIRMED',
-  FAILED: 'FAILED',
-  CANCELLED: 'CANCELLED',
-  RUNNING: 'RUNNING',
-} as const;
+import { OUTCOME_COLOR, OUTCOME_TEXT, theme } from './theme.js';
 
 /**
  * The last action's outcome, one channel per line: what the system actually did. When the lines

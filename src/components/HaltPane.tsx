@@ -5,15 +5,7 @@ import { printable } from '../services/bus/text.js';
 import { hhmmss } from './format.js';
 import { Pane } from './Pane.js';
 import { staleLabel } from './stale.js';
-import { theme } from './theme.js';
-
-const OUTCOME_COLOR = {
-  VERIFIED: theme.ok,
-  NOT_CONFIRMED: theme.warn,
-  FAILED: theme.bad,
-  CANCELLED: theme.muted,
-  RUNNING: theme.accent,
-} as const;
+import { OUTCOME_COLOR, theme } from './theme.js';
 
 /** The execution halt as the system reports it: the engine's halt file and its log lines. */
 export function HaltPane({ height, width }: { height: number; width: number }) {

@@ -11,3 +11,20 @@ export const theme = {
   readOnly: 'blue',
   stale: 'gray',
 } as const;
+
+/** How an action outcome is shown everywhere (banner, halt pane, audit screen). */
+export const OUTCOME_COLOR = {
+  VERIFIED: theme.ok,
+  NOT_CONFIRMED: theme.warn,
+  FAILED: theme.bad,
+  CANCELLED: theme.muted,
+  RUNNING: theme.accent,
+} as const;
+
+export const OUTCOME_TEXT = {
+  VERIFIED: 'VERIFIED',
+  NOT_CONFIRMED: 'SENT BUT NOT CONFIRMED',
+  FAILED: 'FAILED',
+  CANCELLED: 'CANCELLED',
+  RUNNING: 'RUNNING',
+} as const;

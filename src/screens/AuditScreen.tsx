@@ -1,8 +1,6 @@
 import { Box, Text } from 'ink';
-import { theme } from '../components/theme.js';
+import { OUTCOME_COLOR, theme } from '../components/theme.js';
 import { useApp, useCockpit, useUi } from './context.js';
-
-const COLOR = { VERIFIED: theme.ok, NOT_CONFIRMED: theme.warn, FAILED: theme.bad, CANCELLED: theme.muted, RUNNING: theme.accent } as const;
 
 export function AuditScreen({ height }: { height: number }) {
   const { rt } = useApp();
@@ -26,7 +24,7 @@ export function AuditScreen({ height }: { height: number }) {
           <Text key={`${e.id}-${e.time}-${e.outcome}`} wrap="truncate">
             <Text color={theme.muted}>{`${e.time.slice(0, 19).replace('T', ' ')} ${e.operator.padEnd(8)} `}</Text>
             <Text bold>{e.action.padEnd(16)}</Text>
-            <Text color={COLOR[e.outcome]}>{e.outcome.padEnd(14)}</Text>
+            <Text color={OUTCOME_COLOR[e.outcome]}>{e.outcome.padEnd(14)}</Text>
             <Text color={theme.muted}>{`${e.latencyMs ?? '-'}ms `}</Text>
             {e.error ?? e.channels.map((c) => `${c.channel}:${c.outcome}`).join(' ')}
           </Text>

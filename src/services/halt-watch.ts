@@ -1,5 +1,6 @@
 import type { Emit } from '../state/events.js';
 import type { HaltFileState } from '../state/types.js';
+import { printable } from './bus/text.js';
 import type { Engine } from './engine.js';
 
 export interface HaltWatchOptions {
@@ -59,7 +60,7 @@ export class HaltWatch {
     if (state.present) {
       if (key === this.last) return this.lastState ?? state;
       const content = await this.engine.readFile(name, this.opts.path, 4096);
-      state = { ...state, content: content.ok && content.value !== null ? content.value.trim() : undefined };
+      state = { ...state, content: content.ok && content.value !== null ? printable(content.value.trim(), 4096) : undefined };
     }
     this.last = key;
     this.lastState = state;

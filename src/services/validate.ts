@@ -1,10 +1,12 @@
 import type { BreakerStatus } from '../state/types.js';
+import { printable } from './bus/text.js';
 
 /** Edge validation of untrusted payloads. Each returns a typed value or a readable error. */
 export type Validated<T> = { ok: true; value: T } | { ok: false; error: string };
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const optStr = (v: unknown) => (typeof v === 'string' ? v : undefined);
+// Strings from the network: no control bytes (they end up on an operator's terminal).
+const optStr = (v: unknown) => (typeof v === 'string' ? printable(v, 300) : undefined);
 const optTime = (v: unknown) => (typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)) ? v : undefined);
 const optNum = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
@@ -16,7 +18,7 @@ export function parseBreakerStatus(v: unknown): Validated<BreakerStatus> {
   const fields: Array<[keyof BreakerStatus, unknown]> = [
     ['type', optStr(v.type)],
     ['action', optStr(v.action)],
-    ['reason', optStr(v.reason)?.slice(0, 300)],
+    ['reason', optStr(v.reason)],
     ['triggeredAt', optTime(v.triggeredAt)],
     ['cooldownEndsAt', optTime(v.cooldownEndsAt)],
     ['tripCount', optNum(v.tripCount)],

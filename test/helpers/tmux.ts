@@ -6,9 +6,14 @@ import { waitFor } from './ports.js';
 export class TmuxSession {
   readonly name = `tt-${process.pid}-${Math.random().toString(36).slice(2, 7)}`;
 
-  constructor(args: string[], env: NodeJS.ProcessEnv, cols = 120, rows = 40) {
+  /**
+   * Runs `bin/titan-tui ARGS` on this Node, or `command` instead when given (e.g. `npm run demo`), in
+   * cwd (default: the current directory).
+   */
+  constructor(args: string[], env: NodeJS.ProcessEnv, cols = 120, rows = 40, cwd?: string, command?: string[]) {
     const envArgs = Object.entries(env).flatMap(([k, v]) => (v === undefined ? [] : ['-e', `${k}=${v}`]));
-    const cmd = [process.execPath, `${PROJECT_ROOT}/bin/titan-tui`, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+    const argv = command ?? [process.execPath, `${PROJECT_ROOT}/bin/titan-tui`, ...args];
+    const cmd = argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
     execFileSync(
       'tmux',
       [
@@ -22,6 +27,7 @@ export class TmuxSession {
         String(cols),
         '-y',
         String(rows),
+        ...(cwd ? ['-c', cwd] : []),
         ...envArgs,
         `${cmd}; echo EXITED $?; sleep 600`,
       ],

@@ -145,9 +145,9 @@ export function unmountBelow(dir: string): void {
 
 /**
  * Stops everything a run started and deletes its folder: dockerd gets SIGTERM first (it stops its
- * containers and containerd), then whatever is left gets SIGKILL. Returns how many processes it found.
+ * containers and containerd), then whatever is left gets SIGKILL. Returns the names of the processes it found.
  */
-export function sweepRun(runId: string, graceMs = 15_000): number {
+export function sweepRun(runId: string, graceMs = 15_000): string[] {
   const mine = belongsTo(runId);
   const first = processesOf(mine);
   const daemons = first.filter((p) => p.comm === 'dockerd');
@@ -168,7 +168,7 @@ export function sweepRun(runId: string, graceMs = 15_000): number {
   } catch {
     /* reported by the next sweep */
   }
-  return first.length;
+  return first.map((p) => p.comm);
 }
 
 /** Runs left behind by earlier test runs whose owner is gone: from their folders and their processes. */

@@ -41,9 +41,11 @@ describe('a fresh clone', () => {
       const started = Date.now();
       const s = new TmuxSession([], tuiEnv, 120, 34, clone, ['npm', 'run', 'demo']);
       sessions.push(s);
+      await s.waitForText(/TITAN /, 60_000);
+      const firstFrame = Date.now() - started;
       await s.waitForText('titan-execution', 60_000);
       await s.waitForText(/NATS●/, 20_000);
-      console.log(`npm run demo (${round}): cockpit with containers after ${Date.now() - started} ms`);
+      console.log(`npm run demo (${round}): first frame after ${firstFrame} ms, containers listed after ${Date.now() - started} ms`);
       s.send('q');
       const after = await s.waitForText(/EXITED \d+/, 15_000);
       expect(after).toMatch(/EXITED 0/);

@@ -15,7 +15,8 @@ await build({
   define: { 'process.env.NODE_ENV': '"production"' },
   // Native add-ons stay out (ssh2 falls back to JS crypto); React devtools load only with DEV=true.
   external: ['cpu-features', '*.node'],
-  alias: { 'react-devtools-core': './scripts/empty-module.mjs' },
+  // jsonc-parser's "main" is a UMD file whose factory requires its own modules at run time: bundle its ESM build.
+  alias: { 'react-devtools-core': './scripts/empty-module.mjs', 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
   // CommonJS dependencies expect require and __dirname. __dirname is only used by code paths the
   // cockpit never takes (dockerode's BuildKit protos, ssh2 on Windows).
   banner: {

@@ -1,4 +1,6 @@
+import type { SubjectCommand } from '../contract/types.js';
 import type { ActionDeps, ActionId, ActionParams, ActionPlan } from './types.js';
+import { CONFIRM_WORDS } from './words.js';
 
 /** Resolves 'execution' / 'brain' / a container name to a container name. */
 export function resolveService(deps: ActionDeps, service: string | undefined): string | null {
@@ -11,38 +13,63 @@ export function resolveService(deps: ActionDeps, service: string | undefined): s
 
 const json = (v: unknown) => JSON.stringify(v);
 
+/** Reads a contract entry for a plan line; a broken entry becomes a line saying so (the channel reports it). */
+function entry<T>(read: () => T, what: string): T | string {
+  try {
+    const v = read();
+    if (v === null || v === undefined) return `(${what} missing in the contract)`;
+    return v;
+  } catch (e) {
+    return `(${what} unusable: ${(e as Error).message})`;
+  }
+}
+
+/** The emergency stop's plan never throws: with a broken NATS entry the halt file still runs. */
+function planStopAll(deps: ActionDeps): ActionPlan {
+  const { contract } = deps;
+  const exec = contract.containers.execution;
+  const file = contract.haltFile.path;
+  const startOnly = contract.haltFile.readAtStartOnly
+    ? ' (the engine reads it only at start: it takes effect when execution restarts)'
+    : '';
+  const hard = entry(() => contract.nats.halt.hard, 'nats.halt.hard');
+  let legacy: SubjectCommand | null = null;
+  try {
+    legacy = contract.nats.halt.legacyHard;
+  } catch {
+    // its channel reports it
+  }
+  return {
+    id: 'stop-all',
+    title: 'EMERGENCY FULL STOP',
+    word: CONFIRM_WORDS['stop-all'],
+    needsArm: false,
+    targets: [exec, typeof hard === 'string' ? hard : hard.subject],
+    lines: [
+      `1. write ${file} in container ${exec}${startOnly}`,
+      typeof hard === 'string' ? `2. NATS halt: ${hard}` : `2. publish ${hard.subject} ${json(hard.payload)}`,
+      ...(legacy ? [`   and ${legacy.subject} ${json(legacy.payload)}`] : []),
+      "Both run at once; each is reported separately, then verified from the engine's own evidence.",
+    ],
+  };
+}
+
 /** States, before anything runs, exactly what the action will do: subjects, containers, routes. */
 export function planAction(deps: ActionDeps, id: ActionId, params: ActionParams = {}): ActionPlan {
+  if (id === 'stop-all') return planStopAll(deps);
   const { contract } = deps;
   const exec = contract.containers.execution;
   const brain = contract.containers.brain;
   const halt = contract.nats.halt;
   const file = contract.haltFile.path;
-  const startOnly = contract.haltFile.readAtStartOnly
-    ? ' (the engine reads it only at start: it takes effect when execution restarts)'
-    : '';
   switch (id) {
-    case 'stop-all':
-      return {
-        id,
-        title: 'EMERGENCY FULL STOP',
-        word: 'HALT',
-        needsArm: false,
-        targets: [exec, halt.hard.subject],
-        lines: [
-          `1. write ${file} in container ${exec}${startOnly}`,
-          `2. publish ${halt.hard.subject} ${json(halt.hard.payload)}`,
-          ...(halt.legacyHard ? [`   and ${halt.legacyHard.subject} ${json(halt.legacyHard.payload)}`] : []),
-          "Both run at once; each is reported separately, then verified from the engine's own evidence.",
-        ],
-      };
     case 'halt': {
       const cmd = params.soft ? halt.soft : halt.hard;
       if (!cmd)
         return {
           id,
           title: 'HALT',
-          word: 'HALT',
+          word: CONFIRM_WORDS.halt,
           needsArm: true,
           targets: [],
           lines: [],
@@ -51,7 +78,7 @@ export function planAction(deps: ActionDeps, id: ActionId, params: ActionParams 
       return {
         id,
         title: params.soft ? 'SOFT HALT' : 'HALT',
-        word: 'HALT',
+        word: CONFIRM_WORDS.halt,
         needsArm: true,
         targets: [cmd.subject],
         lines: [
@@ -66,7 +93,7 @@ export function planAction(deps: ActionDeps, id: ActionId, params: ActionParams 
       return {
         id,
         title: 'RESUME',
-        word: 'RESUME',
+        word: CONFIRM_WORDS.resume,
         needsArm: true,
         targets: [halt.open.subject],
         lines: [
@@ -80,7 +107,7 @@ export function planAction(deps: ActionDeps, id: ActionId, params: ActionParams 
       return {
         id,
         title: 'FLATTEN ALL POSITIONS',
-        word: 'FLATTEN',
+        word: CONFIRM_WORDS.flatten,
         needsArm: true,
         targets: [contract.nats.flatten.subject],
         warning: 'This will immediately close ALL open positions at market price.',
@@ -94,7 +121,7 @@ export function planAction(deps: ActionDeps, id: ActionId, params: ActionParams 
       return {
         id,
         title: 'KILL SWITCH',
-        word: 'KILL',
+        word: CONFIRM_WORDS.kill,
         needsArm: true,
         targets: [exec, brain],
         lines: [
@@ -135,7 +162,7 @@ export function planAction(deps: ActionDeps, id: ActionId, params: ActionParams 
       return {
         id,
         title: 'CLEAR HALT FILE',
-        word: 'CLEAR',
+        word: CONFIRM_WORDS['clear-halt-file'],
         needsArm: true,
         targets: [exec],
         lines: [
@@ -152,7 +179,7 @@ export function planAction(deps: ActionDeps, id: ActionId, params: ActionParams 
       return {
         id,
         title: 'RESET CIRCUIT BREAKER',
-        word: 'RESET',
+        word: CONFIRM_WORDS['breaker-reset'],
         needsArm: true,
         targets: [`brain ${r.path}`],
         lines: [
@@ -166,7 +193,7 @@ export function planAction(deps: ActionDeps, id: ActionId, params: ActionParams 
       return {
         id,
         title: 'RECOVERY FROM EMERGENCY HALT',
-        word: 'RESUME',
+        word: CONFIRM_WORDS.recover,
         needsArm: true,
         targets: [exec, halt.open.subject, `brain ${contract.http.brain.breakerReset.path}`],
         lines: [

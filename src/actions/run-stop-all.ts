@@ -38,16 +38,30 @@ export async function runStopAll(deps: ActionDeps, b: ReportBuilder, params: Act
     });
   };
 
-  const legacy = contract.nats.halt.legacyHard
-    ? publishChannel(deps, b, 'nats (legacy system.halt)', contract.nats.halt.legacyHard, { reason, id })
-    : Promise.resolve(null);
-  const [file, nats] = await Promise.all([fileChannel(), haltChannel(deps, b, contract.nats.halt.hard, reason, id, 'nats'), legacy]);
+  // Each channel on its own: one that throws (a broken contract entry) is reported FAILED for that
+  // channel only, and the others still run (the halt file needs no NATS entry at all).
+  const guarded = <T>(channel: string, run: () => Promise<T>): Promise<T | ChannelOutcome> =>
+    Promise.resolve()
+      .then(run)
+      .catch((e: unknown) =>
+        b.channel({ channel, outcome: 'FAILED', detail: `not run: ${(e as Error)?.message ?? String(e)} (check this contract entry)` }),
+      );
+  const legacy = guarded('nats (legacy system.halt)', async () =>
+    contract.nats.halt.legacyHard
+      ? publishChannel(deps, b, 'nats (legacy system.halt)', contract.nats.halt.legacyHard, { reason, id })
+      : null,
+  );
+  const [file, nats] = (await Promise.all([
+    guarded('halt file', fileChannel),
+    guarded('nats', () => haltChannel(deps, b, contract.nats.halt.hard, reason, id, 'nats')),
+    legacy,
+  ])) as [ChannelOutcome, ChannelOutcome, unknown];
 
   if (nats.outcome === 'VERIFIED')
     return b.finish('VERIFIED', `execution HALTED (evidence after ${nats.latencyMs} ms); halt file: ${file.outcome}`);
   // The in-memory halt is not confirmed. The file alone stops nothing until the engine restarts.
   const next =
-    file.outcome === 'VERIFIED' && contract.haltFile.readAtStartOnly
+    file.outcome === 'VERIFIED' && contract.haltFile?.readAtStartOnly
       ? `restart ${exec} so it boots halted (R on ${exec}, type ${exec}); if that fails: KILL SWITCH`
       : 'KILL SWITCH: stop execution, then brain';
   return b.finish(

@@ -10,8 +10,13 @@ import { Controller } from '../screens/controller.js';
 import { createUiStore } from '../screens/ui-store.js';
 import { benchProbe } from './bench-log.js';
 
+export interface CockpitOptions {
+  /** The procedures act on a sandbox (the demo): its one-line description and the host commands' environment. */
+  sandbox?: { description: string; env: NodeJS.ProcessEnv };
+}
+
 /** Opens the full-screen cockpit and resolves with the exit code when the operator quits. */
-export async function runCockpit(rt: Runtime): Promise<number> {
+export async function runCockpit(rt: Runtime, opts: CockpitOptions = {}): Promise<number> {
   const { config } = rt;
   const { bindings, problems } = buildKeymap(config.keymap, config.readOnly);
   if (problems.length) {
@@ -28,6 +33,8 @@ export async function runCockpit(rt: Runtime): Promise<number> {
     deps: rt,
     readOnly: config.readOnly,
     gate: () => (controllerRef?.isArmed() ? null : 'SAFE mode: press a and type ARM first'),
+    env: opts.sandbox?.env,
+    sandbox: opts.sandbox?.description,
   });
   const controller = new Controller(rt, ui, bindings, actions, () => quit(), procedures);
   controllerRef = controller;

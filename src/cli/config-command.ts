@@ -1,18 +1,19 @@
-import type { LoadedConfig } from '../config/load.js';
-import { maskConfig, redactUrl } from '../config/mask.js';
+import type { ConfigError, LoadedConfig } from '../config/load.js';
+import { maskConfig } from '../config/mask.js';
 import { resolveContract } from '../contract/resolve.js';
 import { auditPath } from '../services/audit-path.js';
+import { jsonText } from './output.js';
 
 /** `titan-tui config`: the effective configuration (secrets masked) and every file it uses. */
 export function configCommand(loaded: LoadedConfig, json: boolean): string {
+  // Secrets masked, and the credentials inside every configured URL (brain, execution, docker, NATS).
   const masked = maskConfig(loaded.config);
-  masked.nats.servers = masked.nats.servers.map(redactUrl);
   const contract = resolveContract(loaded.config.profile, loaded.config.contract);
   const files = {
     config: `${loaded.files.config}${loaded.files.configExists ? '' : ' (not present: defaults in use)'}`,
     audit: auditPath(loaded.config),
   };
-  if (json) return JSON.stringify({ files, operator: loaded.operator, config: masked, provenance: loaded.provenance, contract }, null, 2);
+  if (json) return jsonText({ files, operator: loaded.operator, config: masked, provenance: loaded.provenance, contract });
   const lines = [
     'Files',
     `  config  ${files.config}`,
@@ -45,4 +46,15 @@ export function configCommand(loaded: LoadedConfig, json: boolean): string {
   );
   lines.push(`  halt file   ${contract.haltFile.path} (read at start only: ${contract.haltFile.readAtStartOnly})`);
   return lines.join('\n');
+}
+
+/** What `titan-tui config` shows when its config file is broken: that file, and that nothing else can be shown. */
+export function brokenConfigReport(e: ConfigError): string | null {
+  if (!e.file) return null;
+  return [
+    'Files',
+    `  config  ${e.file}  — NOT USABLE (the problem follows)`,
+    '',
+    'The configuration cannot be shown until this file is fixed or moved away.',
+  ].join('\n');
 }

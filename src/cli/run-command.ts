@@ -7,14 +7,18 @@
 import { createInterface } from 'node:readline/promises';
 import type { LoadedConfig } from '../config/load.js';
 import { buildProcedure, confirmationCount, isProcedureId, PROCEDURES } from '../procedures/catalog.js';
+import { childEnv } from '../procedures/child-env.js';
 import { spawnEditor } from '../procedures/editor.js';
 import { formatDuration, STATUS_LABEL } from '../procedures/format.js';
 import { ProcedureRunner } from '../procedures/runner.js';
 import { procedureSettings } from '../procedures/settings.js';
 import type { ChooseRequest, ConfirmRequest, ProcedureHooks, RunEvent, RunState, StepView } from '../procedures/types.js';
 import { createRuntime } from '../runtime.js';
-import { stripSgr } from '../services/logs/sanitize.js';
-import { parseArgs } from './args.js';
+import { type ParsedCommand, parseCommandLine, UsageError } from './args.js';
+import { auditEpilogue } from './audit-epilogue.js';
+import { safeText, writer } from './output.js';
+import { commandSpec } from './spec.js';
+import { commandUsage } from './usage.js';
 
 export interface RunCommandIO {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -38,28 +42,16 @@ const processIO = (): RunCommandIO => ({
 
 const EXIT = { ok: 0, failed: 1, cancelled: 3, running: 1, idle: 1 } as const;
 
-/** Every --confirm value in order; a value may list several, comma-separated. */
+/** Every --confirm value in order; a value may list several, comma-separated. Throws UsageError on a bad command line. */
 export function confirmValues(argv: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
-    let v: string | undefined;
-    if (a === '--confirm') {
-      const next = argv[i + 1];
-      if (next !== undefined && !next.startsWith('--')) {
-        v = next;
-        i++;
-      }
-    } else if (a.startsWith('--confirm=')) v = a.slice('--confirm='.length);
-    if (v !== undefined)
-      out.push(
-        ...v
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean),
-      );
-  }
-  return out;
+  const given = parseCommandLine(argv).values.confirm;
+  const list = Array.isArray(given) ? given : typeof given === 'string' ? [given] : [];
+  return list.flatMap((v) =>
+    v
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
 }
 
 export function runUsage(): string {
@@ -71,33 +63,40 @@ export function runUsage(): string {
 }
 
 export async function runCommand(loaded: LoadedConfig, argv: string[], io: RunCommandIO = processIO()): Promise<number> {
-  const args = parseArgs(argv);
-  // `titan-tui run <procedure> …`: the procedure is the first positional after "run".
-  const positionals = args.command === 'run' ? args.positionals : [args.command ?? '', ...args.positionals].filter(Boolean);
-  const [name, service] = positionals;
-  const json = args.flags.json === true;
-  const dryRun = args.flags['dry-run'] === true || loaded.config.procedures.dryRun;
-  const err = (s: string) => io.stderr.write(`titan-tui: ${s}\n`);
-  const color = io.stdout.isTTY === true;
+  // Every line written goes through the redaction layer and the sanitizer (output.ts).
+  const w = writer(io.stdout, io.stderr);
+  const err = (s: string) => w.problem(s);
+  let cmd: ParsedCommand;
+  try {
+    cmd = parseCommandLine(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    err(e.message);
+    w.err(`${commandUsage(commandSpec('run') as NonNullable<ReturnType<typeof commandSpec>>)}\n${runUsage()}`);
+    return 2;
+  }
+  const [name, service] = cmd.positionals;
+  const json = cmd.values.json === true;
+  const dryRun = cmd.values['dry-run'] === true || loaded.config.procedures.dryRun;
   const out = (s: string) => {
-    if (!json) io.stdout.write(`${color ? s : stripSgr(s)}\n`);
+    if (!json) w.out(s);
   };
 
   if (!name || !isProcedureId(name)) {
     err(name ? `unknown procedure '${name}'` : 'which procedure?');
-    io.stderr.write(`${runUsage()}\n`);
+    w.err(runUsage());
     return 2;
   }
   if (loaded.config.readOnly && !dryRun) {
     err(`read-only mode: procedures are not available (--dry-run shows what ${name} would do)`);
     return 2;
   }
-  const backupFlag = typeof args.flags.backup === 'string' ? args.flags.backup : undefined;
+  const backupFlag = typeof cmd.values.backup === 'string' ? cmd.values.backup : undefined;
   const rt = createRuntime(loaded);
   const procedure = buildProcedure(name, { service, backup: backupFlag }, rt);
   if ('error' in procedure) {
     err(procedure.error);
-    io.stderr.write(`usage: titan-tui run ${PROCEDURES[name].usage}\n`);
+    w.err(`usage: titan-tui run ${PROCEDURES[name].usage}`);
     return 2;
   }
 
@@ -121,7 +120,7 @@ export async function runCommand(loaded: LoadedConfig, argv: string[], io: RunCo
     signal.addEventListener('abort', abort, { once: true });
     rl.on('SIGINT', abort);
     try {
-      return (await rl.question(question, { signal: ac.signal })).trim();
+      return (await rl.question(safeText(question, false), { signal: ac.signal })).trim();
     } catch {
       return null;
     } finally {
@@ -133,10 +132,10 @@ export async function runCommand(loaded: LoadedConfig, argv: string[], io: RunCo
   let editing = false;
   const hooks: ProcedureHooks = {
     confirm: async (req: ConfirmRequest, signal) => {
-      io.stderr.write(`\n${req.title}\n${req.lines.map((l) => `  ${l}`).join('\n')}\n${req.warning ? `WARNING: ${req.warning}\n` : ''}`);
+      w.err(`\n${req.title}\n${req.lines.map((l) => `  ${l}`).join('\n')}${req.warning ? `\nWARNING: ${req.warning}` : ''}`);
       const given = confirms.shift();
       if (given !== undefined) {
-        io.stderr.write(`confirmation from --confirm: ${given === req.word ? 'matches' : 'does NOT match'}\n`);
+        w.err(`confirmation from --confirm: ${given === req.word ? 'matches' : 'does NOT match'}`);
         return given;
       }
       if (!interactive) return null;
@@ -144,9 +143,9 @@ export async function runCommand(loaded: LoadedConfig, argv: string[], io: RunCo
     },
     choose: async (req: ChooseRequest, signal) => {
       if (!interactive) return null;
-      io.stderr.write(`\n${req.title}\n${req.lines.map((l) => `  ${l}`).join('\n')}\n`);
+      w.err(`\n${req.title}\n${req.lines.map((l) => `  ${l}`).join('\n')}`);
       req.options.forEach((o, i) => {
-        io.stderr.write(`  ${String(i + 1).padStart(2)}. ${o.label}\n`);
+        w.err(`  ${String(i + 1).padStart(2)}. ${o.label}`);
       });
       const answer = await ask('Number or file name (empty cancels): ', signal);
       if (!answer) return null;
@@ -157,7 +156,7 @@ export async function runCommand(loaded: LoadedConfig, argv: string[], io: RunCo
     editFile: async (path) => {
       editing = true;
       try {
-        return await spawnEditor(path, io.env);
+        return await spawnEditor(path, childEnv(io.env));
       } finally {
         editing = false;
       }
@@ -195,13 +194,11 @@ export async function runCommand(loaded: LoadedConfig, argv: string[], io: RunCo
   const offInterrupt = io.onInterrupt(() => {
     // The editor owns the terminal (and its Ctrl-C) while it runs.
     if (editing) return;
-    // conf's exit hook (when-exit) re-raises the first SIGINT at once: one Ctrl-C, one cancel.
+    // A Ctrl-C may arrive twice within a moment (terminal and process group): one Ctrl-C, one cancel.
     if (Date.now() - lastInterrupt < 250) return;
     lastInterrupt = Date.now();
     interrupts++;
-    io.stderr.write(
-      interrupts === 1 ? '\ncancelling: SIGINT to the running command (SIGTERM after 3 s, then SIGKILL)…\n' : '\nstill cancelling…\n',
-    );
+    w.err(interrupts === 1 ? '\ncancelling: SIGINT to the running command (SIGTERM after 3 s, then SIGKILL)…' : '\nstill cancelling…');
     runner.cancel();
   });
   if (!dryRun) rt.start();
@@ -212,9 +209,8 @@ export async function runCommand(loaded: LoadedConfig, argv: string[], io: RunCo
     offInterrupt();
     await Promise.race([rt.stop(), new Promise((r) => setTimeout(r, 1500))]);
   }
-  if (json) io.stdout.write(`${JSON.stringify(state, null, 2)}\n`);
-  const alarm = rt.store.getState().audit.alarm;
-  if (alarm) err(`AUDIT ALARM: ${alarm.error}`);
+  if (json) w.json(state);
+  auditEpilogue(rt, w);
   const code = EXIT[state.status];
   // Sockets (dockerode keep-alive, NATS) must not keep a finished CLI alive.
   if (io.stdout === process.stdout) setTimeout(() => process.exit(code), 300).unref();

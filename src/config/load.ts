@@ -1,14 +1,24 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
-import { basename, dirname, extname, resolve } from 'node:path';
-import Conf from 'conf';
+import { homedir, userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { z } from 'zod';
+import { contractProblem } from '../contract/schema.js';
+import { keymapConfigProblem } from '../keymap/keymap.js';
+import { registerSecret, urlPassword } from '../services/redact.js';
+import { parseJson } from './parse-json.js';
+import { readRegularFile } from './read-file.js';
 import { type Config, configSchema, SECRET_PATHS } from './schema.js';
-import { SETTINGS, type Setting } from './settings.js';
+import { SECRET_FILE_PATHS, SETTINGS, type Setting, URL_PATHS } from './settings.js';
 
 /** A configuration problem the operator can fix: one line, names the source and the key, exit code 2. */
 export class ConfigError extends Error {
   readonly exitCode = 2;
+  constructor(
+    message: string,
+    /** The config file the problem is in, when it is one (`titan-tui config` shows it). */
+    readonly file?: string,
+  ) {
+    super(message);
+  }
 }
 
 export interface LoadedConfig {
@@ -25,8 +35,10 @@ export interface LoadInput {
   env?: NodeJS.ProcessEnv;
   /** Parsed `--key value` flags (kebab-case names without the dashes). */
   flags?: Record<string, string | boolean>;
-  /** Explicit config file (from --config); otherwise TITAN_TUI_CONFIG, then the XDG config dir. */
+  /** Explicit config file (from --config); otherwise TITAN_TUI_CONFIG, then the XDG config dir. Must exist. */
   configFile?: string;
+  /** The file read when none is named, instead of the XDG one; it may be absent (the demo's own file, tests). */
+  defaultConfigFile?: string;
 }
 
 function setPath(obj: Record<string, unknown>, path: string, value: unknown): void {
@@ -63,31 +75,11 @@ function convert(setting: Setting, raw: string | boolean, source: string): unkno
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean);
-    case 'json':
-      try {
-        return JSON.parse(raw);
-      } catch {
-        return fail('a JSON value');
-      }
+    case 'json': {
+      const parsed = parseJson(raw);
+      return parsed.ok ? parsed.value : fail(`a JSON value (${parsed.error})`);
+    }
   }
-}
-
-/** Reports where JSON.parse failed without echoing file content (it may hold secrets). */
-function jsonErrorPosition(text: string): string {
-  let message = '';
-  try {
-    JSON.parse(text);
-    return 'not readable';
-  } catch (e) {
-    message = String((e as Error).message);
-  }
-  const m = /position (\d+)/.exec(message);
-  if (!m) return 'not valid JSON';
-  const pos = Number(m[1]);
-  const before = text.slice(0, pos);
-  const line = before.split('\n').length;
-  const col = pos - before.lastIndexOf('\n');
-  return `not valid JSON (line ${line}, column ${col})`;
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
@@ -95,38 +87,79 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return `${key}: ${issue.message}`;
 }
 
-function configLocation(input: LoadInput, env: NodeJS.ProcessEnv): { cwd?: string; configName?: string; ext?: string } {
-  const explicit = input.configFile ?? env.TITAN_TUI_CONFIG;
-  if (!explicit) return {};
-  const file = resolve(explicit);
-  const ext = extname(file);
-  return { cwd: dirname(file), configName: basename(file, ext), ext: ext.replace(/^\./, '') || 'json' };
+const MAX_CONFIG_BYTES = 1024 * 1024;
+const MAX_SECRET_BYTES = 64 * 1024;
+
+/** $XDG_CONFIG_HOME/titan-tui/config.json (else ~/.config/...), the file used when none is named. */
+export function defaultConfigPath(env: NodeJS.ProcessEnv): string {
+  return join(env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config'), 'titan-tui', 'config.json');
 }
 
+/**
+ * The config file, read exactly as named: an explicit one (--config, TITAN_TUI_CONFIG) must exist
+ * and be a regular file; the default one may be absent (defaults apply). The top level must be an
+ * object. Every problem is one line naming the file.
+ */
 function readFileConfig(input: LoadInput, env: NodeJS.ProcessEnv): { path: string; exists: boolean; data: Record<string, unknown> } {
-  const loc = configLocation(input, env);
-  let conf: Conf<Record<string, unknown>>;
-  try {
-    conf = new Conf<Record<string, unknown>>({
-      projectName: 'titan-tui',
-      projectSuffix: '',
-      ...(loc.cwd ? { cwd: loc.cwd, configName: loc.configName, fileExtension: loc.ext } : {}),
-      // We validate with zod ourselves to produce operator-readable, secret-free messages.
-      clearInvalidConfig: false,
-      watch: false,
-    });
-  } catch {
-    // conf parses the file in its constructor; re-read it to report the position without echoing content.
-    const path = loc.cwd ? resolve(loc.cwd, `${loc.configName}.${loc.ext}`) : '(config file)';
-    const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
-    throw new ConfigError(`config file ${path} is ${jsonErrorPosition(text)}; fix it or move it away (titan-tui config shows the path)`);
+  const via = input.configFile !== undefined ? '--config' : env.TITAN_TUI_CONFIG ? 'TITAN_TUI_CONFIG' : null;
+  const named = input.configFile ?? env.TITAN_TUI_CONFIG;
+  const path = via && named !== undefined ? resolve(named) : resolve(input.defaultConfigFile ?? defaultConfigPath(env));
+  const fail = (problem: string): never => {
+    throw new ConfigError(`config file ${path}${via ? ` (from ${via})` : ''} ${problem}`, path);
+  };
+  const read = readRegularFile(path, MAX_CONFIG_BYTES);
+  if (!read.ok) {
+    if (read.missing && !via) return { path, exists: false, data: {} };
+    fail(read.missing ? `does not exist: create it, or name an existing file with ${via}` : read.problem);
   }
-  const exists = existsSync(conf.path);
-  const data = conf.store;
+  const text = (read as { text: string }).text;
+  const parsed = parseJson(text);
+  if (!parsed.ok) fail(`is ${parsed.error}; fix it or move it away`);
+  const data = (parsed as { value: unknown }).value;
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new ConfigError(`config file ${conf.path} must hold a JSON object`);
+    fail(
+      `must hold a JSON object ({ ... }) at the top level, not ${data === null ? 'null' : Array.isArray(data) ? 'an array' : `a ${typeof data}`}`,
+    );
   }
-  return { path: conf.path, exists, data: data as Record<string, unknown> };
+  return { path, exists: true, data: data as Record<string, unknown> };
+}
+
+const RANK = (source: string | undefined): number =>
+  source === undefined ? 0 : source.startsWith('flag:') ? 3 : source.startsWith('env:') ? 2 : 1;
+
+const getPath = (obj: unknown, path: string): unknown =>
+  path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), obj);
+
+/**
+ * `nats.passFile` and the like: the secret is read from the named file. The file wins over the
+ * secret itself given at the same or a lower level (file < environment < flags).
+ */
+function readSecretFiles(merged: Record<string, unknown>, provenance: Record<string, string>): void {
+  for (const [secretPath, filePath] of Object.entries(SECRET_FILE_PATHS)) {
+    const file = getPath(merged, filePath);
+    if (typeof file !== 'string' || file === '') continue;
+    if (RANK(provenance[secretPath]) > RANK(provenance[filePath])) continue;
+    const read = readRegularFile(resolve(file), MAX_SECRET_BYTES);
+    const source = (provenance[filePath] ?? 'file').replace(/^env:/, 'environment variable ').replace(/^flag:/, 'flag ');
+    if (!read.ok) throw new ConfigError(`secret file ${file} (${filePath}, from ${source}) ${read.problem}`);
+    // One trailing newline is how editors and `echo` end a file; it is not part of the secret.
+    const value = read.text.replace(/\r?\n$/, '');
+    if (value === '') throw new ConfigError(`secret file ${file} (${filePath}, from ${source}) is empty`);
+    setPath(merged, secretPath, value);
+    provenance[secretPath] = `${provenance[filePath] ?? 'file'} (file)`;
+  }
+}
+
+/** Every secret of the configuration, and every password in a configured URL, to the redaction layer. */
+function registerSecrets(config: Config): void {
+  for (const path of SECRET_PATHS) {
+    const v = getPath(config, path);
+    if (typeof v === 'string') registerSecret(v);
+  }
+  for (const path of URL_PATHS) {
+    const v = getPath(config, path);
+    for (const url of Array.isArray(v) ? v : [v]) if (typeof url === 'string') registerSecret(urlPassword(url));
+  }
 }
 
 /** Loads the effective configuration: defaults < config file < environment < flags. */
@@ -138,7 +171,7 @@ export function loadConfig(input: LoadInput = {}): LoadedConfig {
   const fileCheck = configSchema.safeParse(file.data);
   if (!fileCheck.success) {
     const issue = fileCheck.error.issues[0] as z.core.$ZodIssue;
-    throw new ConfigError(`invalid config file ${file.path}: ${describeIssue(issue)}`);
+    throw new ConfigError(`invalid config file ${file.path}: ${describeIssue(issue)}`, file.path);
   }
   const merged: Record<string, unknown> = structuredClone(file.data);
   for (const s of SETTINGS) {
@@ -176,6 +209,8 @@ export function loadConfig(input: LoadInput = {}): LoadedConfig {
     provenance[s.path] = `flag:--${s.flag}`;
   }
 
+  readSecretFiles(merged, provenance);
+
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0] as z.core.$ZodIssue;
@@ -186,8 +221,24 @@ export function loadConfig(input: LoadInput = {}): LoadedConfig {
     );
   }
   const config = parsed.data;
+  registerSecrets(config);
+  const contractIssue = contractProblem(config.profile, config.contract);
+  if (contractIssue) {
+    throw new ConfigError(
+      `invalid setting from ${sourceName(provenance.contract, file.path)}: ${contractIssue}`,
+      provenance.contract === 'file' ? file.path : undefined,
+    );
+  }
+  // The keymap's own rules (the emergency stop's `!` stays, every key works): src/keymap/keymap.ts.
+  const keymapProblem = keymapConfigProblem(config.keymap);
+  if (keymapProblem) throw new ConfigError(`invalid setting from ${sourceName(provenance.keymap, file.path)}: ${keymapProblem}`);
   const operator = config.operator ?? env.SUDO_USER ?? env.USER ?? safeUsername();
   return { config, operator, files: { config: file.path, configExists: file.exists }, provenance };
+}
+
+function sourceName(source: string | undefined, filePath: string): string {
+  if (source === 'file') return `config file ${filePath}`;
+  return (source ?? 'the merged configuration').replace(/^env:/, 'environment variable ').replace(/^flag:/, 'flag ');
 }
 
 function safeUsername(): string {

@@ -1,29 +1,34 @@
+import { MASK, redactUrl } from '../services/redact.js';
 import type { Config } from './schema.js';
 import { SECRET_PATHS } from './schema.js';
+import { URL_PATHS } from './settings.js';
 
-export const MASK = '******';
+export { MASK };
 
-/** A deep copy of the config with every secret replaced by a mask (or left undefined when unset). */
+type Obj = Record<string, unknown>;
+
+function parentOf(root: Obj, path: string): [Obj | undefined, string] {
+  const keys = path.split('.');
+  let cur: Obj | undefined = root;
+  for (const k of keys.slice(0, -1)) cur = cur?.[k] as Obj | undefined;
+  return [cur, keys[keys.length - 1] as string];
+}
+
+/**
+ * A deep copy of the config for display: every secret replaced by a mask (left undefined when
+ * unset), and the credentials inside every configured URL masked (brain/execution/docker/NATS).
+ */
 export function maskConfig(config: Config): Config {
-  const copy = structuredClone(config) as unknown as Record<string, unknown>;
+  const copy = structuredClone(config) as unknown as Obj;
   for (const path of SECRET_PATHS) {
-    const keys = path.split('.');
-    let cur: Record<string, unknown> | undefined = copy;
-    for (const k of keys.slice(0, -1)) cur = cur?.[k] as Record<string, unknown> | undefined;
-    const last = keys[keys.length - 1] as string;
+    const [cur, last] = parentOf(copy, path);
     if (cur && cur[last] !== undefined) cur[last] = MASK;
   }
+  for (const path of URL_PATHS) {
+    const [cur, last] = parentOf(copy, path);
+    const v = cur?.[last];
+    if (cur && typeof v === 'string') cur[last] = redactUrl(v);
+    if (cur && Array.isArray(v)) cur[last] = v.map((u) => (typeof u === 'string' ? redactUrl(u) : u));
+  }
   return copy as unknown as Config;
-}
-
-/** Removes credentials from a URL (nats://user:pass@host → nats://host). */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//');
-}
-
-/** Replaces every known secret value in a text (for error messages that quote server output). */
-export function redactSecrets(text: string, secrets: Array<string | undefined>): string {
-  let out = text;
-  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join(MASK);
-  return out;
 }

@@ -21,7 +21,10 @@ export const configSchema = z
         servers: z.array(z.string().min(1)).min(1).default(['nats://127.0.0.1:4222']),
         user: z.string().optional(),
         pass: z.string().optional(),
+        /** A file holding the password (a secret is never a flag: /proc/PID/cmdline is public). */
+        passFile: z.string().min(1).optional(),
         token: z.string().optional(),
+        tokenFile: z.string().min(1).optional(),
         credsFile: z.string().optional(),
         tls: tls.nullable().default(null),
         confirmTimeoutMs: z.number().int().min(100).max(30_000).default(2000),
@@ -39,9 +42,12 @@ export const configSchema = z
     brain: httpService
       .extend({
         hmacSecret: z.string().optional(),
+        hmacSecretFile: z.string().min(1).optional(),
         /** A ready-made admin JWT; otherwise one is minted from jwtSecret (or hmacSecret). */
         jwt: z.string().optional(),
+        jwtFile: z.string().min(1).optional(),
         jwtSecret: z.string().optional(),
+        jwtSecretFile: z.string().min(1).optional(),
       })
       .strict()
       .prefault({}),
@@ -60,6 +66,8 @@ export const configSchema = z
       .object({
         intervalMs: z.number().int().min(250).max(60_000).default(2000),
         timeoutMs: z.number().int().min(100).max(30_000).default(2000),
+        /** A breaker reading older than this (by the data's own time) is shown as UNKNOWN, not as current. */
+        breakerMaxAgeMs: z.number().int().min(1000).max(600_000).default(10_000),
       })
       .strict()
       .prefault({}),
@@ -74,6 +82,11 @@ export const configSchema = z
       .object({
         /** How long an action waits for the system's own evidence before NOT CONFIRMED. */
         verifyTimeoutMs: z.number().int().min(500).max(120_000).default(8000),
+        /**
+         * After a report that is not VERIFIED, how long the cockpit keeps watching for this command's
+         * evidence (a frozen NATS may deliver it late); a late proof updates the banner and the audit.
+         */
+        followUpMs: z.number().int().min(0).max(3_600_000).default(120_000),
       })
       .strict()
       .prefault({}),

@@ -13,7 +13,9 @@ const LEAVES: Array<[string, Setting['type']]> = [
   ['nats.servers', 'list'],
   ['nats.user', 'string'],
   ['nats.pass', 'string'],
+  ['nats.passFile', 'string'],
   ['nats.token', 'string'],
+  ['nats.tokenFile', 'string'],
   ['nats.credsFile', 'string'],
   ['nats.tls', 'json'],
   ['nats.confirmTimeoutMs', 'number'],
@@ -22,8 +24,11 @@ const LEAVES: Array<[string, Setting['type']]> = [
   ['brain.via', 'string'],
   ['brain.url', 'string'],
   ['brain.hmacSecret', 'string'],
+  ['brain.hmacSecretFile', 'string'],
   ['brain.jwt', 'string'],
+  ['brain.jwtFile', 'string'],
   ['brain.jwtSecret', 'string'],
+  ['brain.jwtSecretFile', 'string'],
   ['execution.via', 'string'],
   ['execution.url', 'string'],
   ['contract', 'json'],
@@ -32,9 +37,11 @@ const LEAVES: Array<[string, Setting['type']]> = [
   ['logs.flushMs', 'number'],
   ['probes.intervalMs', 'number'],
   ['probes.timeoutMs', 'number'],
+  ['probes.breakerMaxAgeMs', 'number'],
   ['ui.maxFps', 'number'],
   ['ui.armSeconds', 'number'],
   ['actions.verifyTimeoutMs', 'number'],
+  ['actions.followUpMs', 'number'],
   ['procedures.deployDir', 'string'],
   ['procedures.deployCommand', 'json'],
   ['procedures.backupDir', 'string'],
@@ -62,3 +69,19 @@ const kebab = (path: string) =>
     .toLowerCase();
 
 export const SETTINGS: Setting[] = LEAVES.map(([path, type]) => ({ path, type, env: `TITAN_TUI_${snake(path)}`, flag: kebab(path) }));
+
+/**
+ * Secrets are never accepted as command-line flags (anyone can read /proc/PID/cmdline); each has a
+ * `*File` setting instead (`--nats-pass-file FILE`, TITAN_TUI_NATS_PASS_FILE) that names a file
+ * holding it. Keyed by the secret's path.
+ */
+export const SECRET_FILE_PATHS = {
+  'nats.pass': 'nats.passFile',
+  'nats.token': 'nats.tokenFile',
+  'brain.hmacSecret': 'brain.hmacSecretFile',
+  'brain.jwt': 'brain.jwtFile',
+  'brain.jwtSecret': 'brain.jwtSecretFile',
+} as const;
+
+/** Settings whose value may be a URL with credentials in it (`scheme://user:pass@host`). */
+export const URL_PATHS = ['nats.servers', 'docker.host', 'brain.url', 'execution.url'] as const;

@@ -21,7 +21,8 @@ export function mergeContract(base: Contract, overrides: unknown): Contract {
 
 export function resolveContract(profile: ProfileName, overrides?: unknown): Contract {
   const base = PROFILES[profile];
-  return overrides ? mergeContract(base, overrides) : structuredClone(base);
+  // Always a copy: the merge shares the entries it does not override, and a profile must never change.
+  return overrides ? mergeContract(structuredClone(base), overrides) : structuredClone(base);
 }
 
 export interface PayloadVars {

@@ -1,8 +1,12 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { visibleControls } from '../services/bus/text.js';
 
 export interface BackupFile {
+  /** The file name as it is on disk (what the restore command is given). */
   name: string;
+  /** The name for display: one line, control characters shown escaped (a name can hold ESC or a newline). */
+  display: string;
   size: number;
   mtimeMs: number;
 }
@@ -24,7 +28,7 @@ export function listBackups(dir: string): { ok: true; files: BackupFile[] } | { 
     if (!name.endsWith('.sql.gz')) continue;
     try {
       const st = statSync(join(dir, name));
-      if (st.isFile()) files.push({ name, size: st.size, mtimeMs: st.mtimeMs });
+      if (st.isFile()) files.push({ name, display: visibleControls(name), size: st.size, mtimeMs: st.mtimeMs });
     } catch {
       // Removed meanwhile (the backup script prunes old files).
     }
@@ -56,5 +60,8 @@ export function humanAge(ms: number): string {
 }
 
 export function describeBackup(f: BackupFile, now = Date.now()): string {
-  return `${f.name}  ${humanSize(f.size).padStart(8)}  ${humanAge(now - f.mtimeMs)} old`;
+  return `${f.display}  ${humanSize(f.size).padStart(8)}  ${humanAge(now - f.mtimeMs)} old`;
 }
+
+/** True when a name holds a control character: it cannot be typed to restore-db.sh (its `read` stops at a newline). */
+export const hasControls = (name: string): boolean => /[\u0000-\u001f\u007f-\u009f]/.test(name);

@@ -1,8 +1,8 @@
 /** Every procedure the cockpit offers, with what it needs from the operator. */
-import { codeRollback } from './defs/code-rollback.js';
+import { codeRollback, REVERT_WORD } from './defs/code-rollback.js';
 import { crashRecovery } from './defs/crash-recovery.js';
 import { dbRollback } from './defs/db-rollback.js';
-import { dbCredentialRotation, secretRotation } from './defs/rotation.js';
+import { DB_ROTATION_PHRASE, dbCredentialRotation, RECREATE_WORD, secretRotation } from './defs/rotation.js';
 import { PROCEDURE_IDS, type Procedure, type ProcedureArgs, type ProcedureDeps, type ProcedureId } from './types.js';
 
 export interface ProcedureInfo {
@@ -28,7 +28,7 @@ export const PROCEDURES: Record<ProcedureId, ProcedureInfo> = {
     id: 'code-rollback',
     title: 'Code rollback: revert HEAD, push, deploy',
     runbook: '§2 Code Rollback',
-    usage: 'code-rollback [--confirm REVERT]',
+    usage: `code-rollback [--confirm ${REVERT_WORD}]`,
     needsService: false,
   },
   'db-rollback': {
@@ -42,14 +42,14 @@ export const PROCEDURES: Record<ProcedureId, ProcedureInfo> = {
     id: 'secret-rotation',
     title: 'Secret rotation: exchange keys, recreate execution + sentinel',
     runbook: '§3 Rotating API Keys',
-    usage: 'secret-rotation [--confirm RECREATE]',
+    usage: `secret-rotation [--confirm ${RECREATE_WORD}]`,
     needsService: false,
   },
   'db-credential-rotation': {
     id: 'db-credential-rotation',
     title: 'Database credential rotation: full down/up (downtime)',
     runbook: '§3 Rotating Database Credentials',
-    usage: "db-credential-rotation [--confirm 'ROTATE DATABASE CREDENTIALS']",
+    usage: `db-credential-rotation [--confirm '${DB_ROTATION_PHRASE}']`,
     needsService: false,
   },
 };

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { childEnv } from './child-env.js';
 import type { EditResult } from './types.js';
 
 /** $EDITOR (then $VISUAL, then vi) as an argument array: split on spaces, never given to a shell. */
@@ -9,9 +10,10 @@ export function editorArgv(env: NodeJS.ProcessEnv = process.env): string[] {
 
 /**
  * Runs the editor on the file with the terminal handed over (stdio inherited, same process
- * group so it gets the terminal's keys and signals). Resolves when it exits.
+ * group so it gets the terminal's keys and signals). Resolves when it exits. By default it gets
+ * the allowlisted environment (child-env.ts), not the cockpit's secrets.
  */
-export function spawnEditor(path: string, env: NodeJS.ProcessEnv = process.env): Promise<EditResult> {
+export function spawnEditor(path: string, env: NodeJS.ProcessEnv = childEnv()): Promise<EditResult> {
   const argv = editorArgv(env);
   const [cmd, ...rest] = argv as [string, ...string[]];
   return new Promise((resolve) => {

@@ -1,5 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { sanitizeLine } from '../services/logs/sanitize.js';
+import { redact } from '../services/redact.js';
 import { runAuditEntry, stepAuditEntry } from './audit.js';
 import { commandFailure, commandLine, KILL_GRACE_MS, runHostCommand } from './host-command.js';
 import { commandEnv, composePrefix, detectCompose } from './settings.js';
@@ -147,7 +148,9 @@ export class ProcedureRunner {
     this.store.setState({ steps });
   }
 
-  private addLine(i: number, text: string): void {
+  private addLine(i: number, raw: string): void {
+    // Command output is outside text: through the redaction layer before the screen, the CLI or --json.
+    const text = redact(raw);
     const ring = this.rings[i] as string[];
     ring.push(text);
     if (ring.length > OUTPUT_LINES) {
@@ -229,7 +232,7 @@ export class ProcedureRunner {
       const outcome = await this.runStep(i, step);
       if (!outcome.ok) {
         const cancelled = outcome.cancelled === true;
-        const why = `step ${i + 1} (${step.label}) ${cancelled ? 'was cancelled' : 'failed'}: ${outcome.summary}`;
+        const why = redact(`step ${i + 1} (${step.label}) ${cancelled ? 'was cancelled' : 'failed'}: ${outcome.summary}`);
         stopReason = cancelled ? 'the run was cancelled' : `step ${i + 1} failed`;
         this.store.setState({
           status: cancelled ? 'cancelled' : 'failed',
@@ -408,7 +411,7 @@ export class ProcedureRunner {
     const status = o.ok ? 'ok' : o.cancelled ? 'cancelled' : 'failed';
     this.finishStep(i, {
       status,
-      summary: o.summary,
+      summary: redact(o.summary),
       confirmation: typed,
       startedAt: startedAt ?? null,
       durationMs: startedAt ? Date.now() - startedAt : null,

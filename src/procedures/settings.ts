@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { Config } from '../config/schema.js';
+import { childEnv } from './child-env.js';
 import { runHostCommand } from './host-command.js';
 import type { ProcedureSettings } from './types.js';
 
@@ -22,15 +23,12 @@ export function procedureSettings(config: Config, cwd = process.cwd()): Procedur
 }
 
 /**
- * Environment of host commands: the operator's, without the cockpit's own TITAN_TUI_* settings
- * (they may hold secrets a deploy script has no business with), and with DOCKER_HOST pointing
- * at the engine the cockpit watches, so compose acts on the same containers.
+ * Environment of host commands: the allowlist of child-env.ts (never the cockpit's secrets:
+ * NATS_PASS, TITAN_TUI_*, anything else), with DOCKER_HOST pointing at the engine the cockpit
+ * watches, so compose acts on the same containers.
  */
 export function commandEnv(config: Config, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(base)) if (!k.startsWith('TITAN_TUI_') && v !== undefined) env[k] = v;
-  env.DOCKER_HOST = config.docker.host;
-  return env;
+  return { ...childEnv(base), DOCKER_HOST: config.docker.host };
 }
 
 const detected = new Map<string, Promise<ComposeDetection>>();

@@ -1,17 +1,67 @@
-import { mkdirSync, openSync, closeSync, writeSync, fsyncSync, readFileSync, existsSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  statfsSync,
+  writeSync,
+} from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import type { Emit } from '../state/events.js';
 import type { AuditEntry } from '../state/types.js';
+import { escapeJsonControls } from './bus/text.js';
+import { redactValue } from './redact.js';
 
 export interface AuditSink {
   append(entry: AuditEntry): void;
 }
 
+/** How often records that could not be written are tried again. */
+export const AUDIT_RETRY_MS = 5000;
+/** Records kept in memory while the disk refuses them; beyond this the oldest are dropped (and counted). */
+const MAX_PENDING = 1000;
+/** Below this much free space, doctor reports the audit log as at risk. */
+const LOW_SPACE_BYTES = 16 * 1024;
+
+/** errno code → words an operator acts on. */
+function why(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  const words: Record<string, string> = {
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'disk quota exceeded',
+    EROFS: 'the file system is read-only',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    ENOTDIR: 'a path component is not a directory',
+    EIO: 'input/output error',
+  };
+  if (typeof code === 'string') return `${words[code] ?? (e as Error).message} (${code})`;
+  return (e as Error)?.message ?? String(e);
+}
+
 /**
- * Append-only JSONL audit log, fsync'd per record. It never throws: a failing disk must not block
- * an emergency action, so failures become an `audit.error` event (a red alarm on screen).
+ * Append-only JSONL audit log, fsync'd per record, each record whole or not at all:
+ * - a short write (full disk) is cut back to the record's start, so no torn line is left for the
+ *   next record to be glued onto; the record stays in memory and is retried every 5 s;
+ * - a torn last line left by someone else (a crash, an older version) is ended and marked before
+ *   the next record, so every later line stays parseable;
+ * - it never throws and never waits on anything but the local disk: a failing audit must not block
+ *   or delay an emergency action. Failures raise the red audit alarm (`audit.error`).
+ * Records are redacted before they reach the file or the NATS mirror.
+ * One writer at a time is assumed (records are small and written with one write call).
  */
 export class AuditLog implements AuditSink {
+  private readonly pending: string[] = [];
+  private dropped = 0;
+  private lastError: string | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+
   constructor(
     readonly path: string,
     private readonly emit: Emit,
@@ -19,31 +69,89 @@ export class AuditLog implements AuditSink {
   ) {}
 
   append(entry: AuditEntry): void {
-    try {
-      mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
-      const fd = openSync(this.path, 'a', 0o600);
-      try {
-        writeSync(fd, `${JSON.stringify(entry)}\n`);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      this.emit({ type: 'audit.appended', entry });
-    } catch (e) {
-      this.emit({ type: 'audit.error', error: `audit log ${this.path} not written: ${(e as Error).message}`, at: Date.now() });
-      this.emit({ type: 'audit.appended', entry });
+    const clean = redactValue(entry);
+    this.emit({ type: 'audit.appended', entry: clean });
+    this.pending.push(`${escapeJsonControls(JSON.stringify(clean))}\n`);
+    if (this.pending.length > MAX_PENDING) {
+      this.pending.shift();
+      this.dropped++;
     }
+    this.flush();
     try {
-      this.mirror?.(entry);
+      this.mirror?.(clean);
     } catch {
       // The NATS mirror is best effort; the file is the record.
     }
   }
 
-  /** The last `n` records (for the Audit screen at start). Bad lines are skipped. */
+  /** Records not on disk yet (the CLI prints them before it exits, so none is lost silently). */
+  get unwritten(): readonly string[] {
+    return this.pending;
+  }
+
+  /** Writes every pending record in order; stops at the first failure. True when none is left. */
+  flush(): boolean {
+    if (this.pending.length === 0) return true;
+    const wasFailing = this.lastError !== null;
+    const delayed = this.pending.length;
+    let fd: number | undefined;
+    try {
+      mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+      // a+: appends, and lets us read the last byte to find a torn tail.
+      fd = openSync(this.path, 'a+', 0o600);
+      const marker = repairTail(fd, this.path);
+      if (marker) this.emit({ type: 'audit.appended', entry: marker });
+      while (this.pending.length > 0) {
+        writeWhole(fd, this.pending[0] as string);
+        this.pending.shift();
+      }
+    } catch (e) {
+      this.fail(e);
+      return false;
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+    if (wasFailing) {
+      this.lastError = null;
+      const lost = this.dropped ? `; ${this.dropped} older records were dropped (memory bound)` : '';
+      this.emit({
+        type: 'audit.error',
+        error: `audit log ${this.path} writable again: ${delayed} delayed record(s) written at ${new Date().toISOString()}${lost}`,
+        at: Date.now(),
+      });
+    }
+    this.stopRetry();
+    return true;
+  }
+
+  /** For doctor: can the next record be written? */
+  check(): { ok: boolean; detail: string } {
+    if (this.pending.length > 0)
+      return { ok: false, detail: `${this.pending.length} record(s) not written: ${this.lastError ?? 'pending'}` };
+    const dir = dirname(this.path);
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      closeSync(openSync(this.path, 'a', 0o600));
+      const fs = statfsSync(dir);
+      const free = fs.bavail * fs.bsize;
+      if (free < LOW_SPACE_BYTES) return { ok: false, detail: `${this.path}: only ${free} bytes free — the next record may not fit` };
+      return { ok: true, detail: `${this.path} writable` };
+    } catch (e) {
+      return { ok: false, detail: `${this.path} not writable: ${why(e)}` };
+    }
+  }
+
+  /** Writes what is pending and stops retrying (at shutdown; what is still pending stays in `unwritten`). */
+  close(): void {
+    this.flush();
+    this.stopRetry();
+  }
+
+  /** The last `n` records (for the Audit screen at start), after ending a torn last line. Bad lines are skipped. */
   readRecent(n = 200): AuditEntry[] {
     try {
       if (!existsSync(this.path)) return [];
+      this.repairAtStart();
       const lines = readFileSync(this.path, 'utf8').split('\n').filter(Boolean).slice(-n);
       const out: AuditEntry[] = [];
       for (const l of lines) {
@@ -57,5 +165,88 @@ export class AuditLog implements AuditSink {
     } catch {
       return [];
     }
+  }
+
+  /** Best effort: when the disk is full, the next append repairs it instead. */
+  private repairAtStart(): void {
+    let fd: number | undefined;
+    try {
+      fd = openSync(this.path, 'a+', 0o600);
+      repairTail(fd, this.path);
+    } catch {
+      // reported by the next append if it persists
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+  }
+
+  private fail(e: unknown): void {
+    this.lastError = why(e);
+    const lost = this.dropped ? ` (${this.dropped} older ones dropped)` : '';
+    this.emit({
+      type: 'audit.error',
+      error: `audit log ${this.path} not written: ${this.lastError}; ${this.pending.length} record(s) kept in memory${lost}, retried every ${AUDIT_RETRY_MS / 1000} s — free space or set audit.dir`,
+      at: Date.now(),
+    });
+    // unref: a pending retry alone never keeps the process alive.
+    this.retryTimer ??= setInterval(() => this.flush(), AUDIT_RETRY_MS).unref();
+  }
+
+  private stopRetry(): void {
+    if (this.retryTimer) clearInterval(this.retryTimer);
+    this.retryTimer = null;
+  }
+}
+
+/** Ends a last line that has no newline, and says so in a record of its own (returned). */
+function repairTail(fd: number, path: string): AuditEntry | null {
+  const size = fstatSync(fd).size;
+  if (size === 0) return null;
+  const last = Buffer.alloc(1);
+  readSync(fd, last, 0, 1, size - 1);
+  if (last[0] === 0x0a) return null;
+  const marker: AuditEntry = {
+    time: new Date().toISOString(),
+    id: Math.random().toString(36).slice(2, 8),
+    operator: 'titan-tui',
+    host: hostname(),
+    sshClient: null,
+    tty: null,
+    profile: '',
+    action: 'audit.repair',
+    targets: [path],
+    confirmation: null,
+    outcome: 'FAILED',
+    channels: [],
+    latencyMs: null,
+    error:
+      'the previous line was torn (no newline: a full disk or a crash while writing); it was ended here so later records stay readable',
+  };
+  writeWhole(fd, `\n${JSON.stringify(marker)}\n`);
+  return marker;
+}
+
+/**
+ * One record, durably, or nothing: every byte written (writeSync may write fewer than asked) and
+ * fsync'd; on any failure the file is cut back to where the record began, then the error is thrown.
+ */
+function writeWhole(fd: number, text: string): void {
+  const buf = Buffer.from(text, 'utf8');
+  const start = fstatSync(fd).size;
+  let done = 0;
+  try {
+    while (done < buf.length) {
+      const n = writeSync(fd, buf, done, buf.length - done);
+      if (n <= 0) throw Object.assign(new Error('the disk accepted no bytes'), { code: 'EIO' });
+      done += n;
+    }
+    fsyncSync(fd);
+  } catch (e) {
+    try {
+      ftruncateSync(fd, start);
+    } catch {
+      // Cut failed too: the tail is torn; the next append ends and marks it (repairTail).
+    }
+    throw e;
   }
 }

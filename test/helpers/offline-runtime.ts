@@ -5,7 +5,7 @@
  * services would report. `rt.start()` is not called unless a test wants the services' own
  * behaviour (they would report disconnected).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load.js';
@@ -34,9 +34,12 @@ export const UNREACHABLE = {
 export function offlineRuntime(flags: Record<string, string | boolean> = {}, env: Record<string, string> = {}): OfflineRuntime {
   const dir = mkdtempSync(join(tmpdir(), 'titan-tui-ui-'));
   const auditDir = join(dir, 'audit');
+  // An explicit config file must exist (src/config/load.ts): an empty one, the defaults apply.
+  const configFile = join(dir, 'config.json');
+  writeFileSync(configFile, '{}');
   const loaded = loadConfig({
     env: { USER: 'tester', ...env },
-    configFile: join(dir, 'no-such-config.json'),
+    configFile,
     flags: {
       'nats-servers': UNREACHABLE.nats,
       'docker-host': UNREACHABLE.docker,

@@ -3,7 +3,7 @@
  * users, a real Docker engine, and the simulated execution and brain in real containers.
  * Container names get a per-stack suffix so test files can share one daemon.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load.js';
@@ -56,6 +56,10 @@ export async function startTitanStack(opts: StackOptions = {}): Promise<TitanSta
   });
   const auditDir = mkdtempSync(join(tmpdir(), 'titan-audit-'));
   const configDir = mkdtempSync(join(tmpdir(), 'titan-cfg-'));
+  // A named config file must exist (config/load.ts): an empty one, the settings come from flags or env.
+  writeFileSync(join(configDir, 'config.json'), '{}');
+  // An explicit config file must exist (src/config/load.ts): an empty one, the defaults apply.
+  writeFileSync(join(configDir, 'config.json'), '{}');
   const contract = JSON.stringify({ containers: { execution: names.execution, brain: names.brain } });
   const flags = (overrides: Record<string, string | boolean> = {}) => ({
     'nats-servers': nats.url,

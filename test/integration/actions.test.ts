@@ -9,9 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActionLayer } from '../../src/actions/layer.js';
 import type { ActionId, ActionParams } from '../../src/actions/types.js';
 import type { Runtime } from '../../src/runtime.js';
+import { AUDIT_RETRY_MS } from '../../src/services/audit.js';
 import type { AuditEntry } from '../../src/state/types.js';
 import { NATS_USERS } from '../helpers/nats-server.js';
 import { waitFor } from '../helpers/ports.js';
+import { mountTmpfs } from '../helpers/tmpfs.js';
 import { startTitanStack, type TitanStack } from '../helpers/titan-stack.js';
 
 let stack: TitanStack;
@@ -220,6 +222,57 @@ describe('a failing audit log', () => {
     expect(broken.store.getState().audit.recent.at(-1)).toMatchObject({ action: 'stop-all', outcome: 'VERIFIED' });
     await broken.stop();
     await run('resume', 'RESUME');
+  });
+});
+
+describe('a full disk under the audit log (a 64 KiB tmpfs)', () => {
+  it('stop-all still ends VERIFIED; the record is not torn, the alarm is up, and the retry writes it', async () => {
+    const fs = mountTmpfs(64);
+    try {
+      const full = await stack.runtime({ 'audit-dir': fs.dir });
+      fs.fill();
+      const r = await new ActionLayer(full, false).execute('stop-all', { reason: 'disk full' }, 'HALT', {
+        enteredAt: Date.now(),
+        progress: () => {},
+      });
+      expect(r.outcome, r.summary).toBe('VERIFIED');
+      expect(await haltFile()).toBe(true);
+      expect(full.store.getState().audit.alarm?.error).toMatch(/not written: no space left on the device \(ENOSPC\)/);
+      const path = join(fs.dir, 'audit.jsonl');
+      const text = readFileSync(path, 'utf8');
+      expect(text === '' || text.endsWith('\n'), 'no torn record').toBe(true);
+      expect(full.audit.unwritten).toHaveLength(1);
+      fs.free();
+      await waitFor(() => readFileSync(path, 'utf8').includes(`"id":"${r.id}"`), AUDIT_RETRY_MS + 3000);
+      const records = readFileSync(path, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as AuditEntry);
+      expect(records.at(-1)).toMatchObject({ id: r.id, action: 'stop-all', outcome: 'VERIFIED' });
+      expect(full.store.getState().audit.alarm?.error).toMatch(/writable again/);
+      await full.stop();
+    } finally {
+      fs.unmount();
+    }
+    await run('resume', 'RESUME');
+  }, 40_000);
+});
+
+describe('a broken contract entry at run time', () => {
+  it('stop-all reports the NATS channel FAILED and still writes the halt file', async () => {
+    const broken = await stack.runtime();
+    // As a contract entry that slipped past validation would be (its own copy: nothing else sees it).
+    Object.assign(broken, { contract: structuredClone(broken.contract) });
+    (broken.contract.nats.halt as { hard: unknown }).hard = null;
+    const layer = new ActionLayer(broken, false);
+    expect(layer.plan('stop-all').lines.join('\n')).toMatch(/nats\.halt\.hard missing/);
+    const r = await layer.execute('stop-all', { reason: 'broken entry' }, 'HALT', { enteredAt: Date.now(), progress: () => {} });
+    expect(r.channels.find((c) => c.channel === 'halt file')).toMatchObject({ outcome: 'VERIFIED' });
+    expect(r.channels.find((c) => c.channel === 'nats')).toMatchObject({ outcome: 'FAILED', detail: expect.stringMatching(/^not run: /) });
+    expect(r.outcome).toBe('NOT_CONFIRMED');
+    expect(await haltFile()).toBe(true);
+    await broken.stop();
+    await rt.engine.removeFile(stack.names.execution, '/app/system.halt');
   });
 });
 

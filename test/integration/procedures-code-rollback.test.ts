@@ -145,7 +145,7 @@ describe('titan-tui run (command line)', () => {
   function cli(repo: { deploy: string }, auditDir: string, tty?: { word: string; typed: string; sent?: boolean }) {
     const loaded = loadConfig({
       env: {},
-      configFile: join(auditDir, 'none.json'),
+      defaultConfigFile: join(auditDir, 'none.json'),
       flags: {
         operator: 'tester',
         'nats-servers': UNREACHABLE.nats,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PROFILES } from '../../src/contract/profiles.js';
 import { buildPayload, resolveContract } from '../../src/contract/resolve.js';
+import { contractProblem } from '../../src/contract/schema.js';
 
 describe('contract profiles', () => {
   it('titan profile has the current code values (contract §1, §4, §5, §7)', () => {
@@ -56,5 +57,14 @@ describe('contract profiles', () => {
       { reason: 'r {operator}', operator: 'op', id: 'abc', now: 42 },
     );
     expect(p).toEqual({ state: 'HARD_HALT', reason: 'r op', operator: 'op', timestamp: 42, nested: { id: '#abc' } });
+  });
+
+  it('both profiles pass the contract schema; a resolved contract is a copy, never the profile itself', () => {
+    expect(contractProblem('titan', {})).toBeNull();
+    expect(contractProblem('runbook', {})).toBeNull();
+    expect(contractProblem('titan', { nats: { halt: { hard: null } } })).toMatch(/^contract\.nats\.halt\.hard: /);
+    const c = resolveContract('titan', { containers: { execution: 'x' } });
+    (c.nats.halt as { hard: unknown }).hard = null;
+    expect(PROFILES.titan.nats.halt.hard).not.toBeNull();
   });
 });

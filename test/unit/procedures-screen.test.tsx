@@ -102,13 +102,34 @@ describe('Procedures screen', () => {
     expect(m.session.run.getState().status).toBe('cancelled');
   });
 
+  it('in the demo, one line says the procedures act on a sandbox, cut to fit 80 columns', async () => {
+    const line =
+      'demo: procedures touch only the sandbox /tmp/titan-demo-sandbox-AbC123 ' +
+      '(git repo with its own bare remote, stand-in deploy/restore/compose, the simulated engine), nothing else on this host';
+    off = offlineRuntime({ operator: 'tester' });
+    session = new ProcedureSession({ deps: off.rt, readOnly: false, sandbox: line });
+    ink = renderInk(<ProceduresScreen session={session} height={20} width={80} />, { columns: 80, rows: 20 });
+    const plain = await ink.waitForText('demo: procedures touch only the sandbox');
+    const rows = plain.split('\n');
+    const row = rows.find((l) => l.startsWith('demo: ')) ?? '';
+    // What matters fits: the procedures touch only the sandbox, and where it is.
+    expect(row).toContain('touch only the sandbox /tmp/titan-demo-sandbox-AbC123 (');
+    expect(row.trimEnd()).toHaveLength(80);
+    expect(row.trimEnd().endsWith('…')).toBe(true);
+    // Right under the title, and the list of procedures is still whole.
+    expect(rows.indexOf(row)).toBe(rows.findIndex((l) => l.startsWith('Procedures — ')) + 1);
+    expect(plain).toContain('db-credential-rotation');
+  });
+
   it('secret rotation opens $EDITOR with the terminal handed over and shows changed key names only', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'titan-deploy-'));
     dirs.push(dir);
     writeFileSync(join(dir, '.env'), 'BINANCE_API_KEY=old-value-1\nOTHER=1\n');
     const log = join(dir, 'editor.log');
-    const saved = { EDITOR: process.env.EDITOR, EDIT_SET: process.env.EDIT_SET, EDIT_LOG: process.env.EDIT_LOG };
-    Object.assign(process.env, { EDITOR: fixture('edit-env.sh'), EDIT_SET: 'BINANCE_API_KEY=new-value-2', EDIT_LOG: log });
+    const saved = { EDITOR: process.env.EDITOR };
+    // The editor gets an allowlisted environment (procedures/child-env.ts): the fixture's settings go
+    // through `env` in $EDITOR itself, as an operator's EDITOR="code --wait" carries its arguments.
+    Object.assign(process.env, { EDITOR: `env EDIT_SET=BINANCE_API_KEY=new-value-2 EDIT_LOG=${log} ${fixture('edit-env.sh')}` });
     try {
       // No compose is reachable: the run fails right after the edit, which is what this test looks at.
       const m = mount({ 'procedures-deploy-dir': dir, 'procedures-compose-command': JSON.stringify(['false']) });

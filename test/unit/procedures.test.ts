@@ -5,13 +5,18 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { confirmValues } from '../../src/cli/run-command.js';
 import { ConfigError, loadConfig } from '../../src/config/load.js';
-import { describeBackup, humanAge, humanSize, listBackups } from '../../src/procedures/backups.js';
+import { describeBackup, hasControls, humanAge, humanSize, listBackups } from '../../src/procedures/backups.js';
 import { editorArgv } from '../../src/procedures/editor.js';
 import { describeKeyChanges, diffEnvKeys } from '../../src/procedures/env-keys.js';
 import { commandLine } from '../../src/procedures/host-command.js';
 import { commandEnv, composePrefix, detectCompose, procedureSettings } from '../../src/procedures/settings.js';
 
-const none = () => join(mkdtempSync(join(tmpdir(), 'titan-cfg-')), 'none.json');
+/** An empty config file (a named file must exist): the defaults apply. */
+const none = () => {
+  const f = join(mkdtempSync(join(tmpdir(), 'titan-cfg-')), 'config.json');
+  writeFileSync(f, '{}');
+  return f;
+};
 
 describe('procedures settings', () => {
   it('defaults follow the runbook and the backup script; relative paths are inside deployDir', () => {
@@ -85,8 +90,28 @@ describe('procedures settings', () => {
 
   it('host commands get DOCKER_HOST from the config and none of the cockpit settings', () => {
     const { config } = loadConfig({ configFile: none(), env: {}, flags: { 'docker-host': 'unix:///tmp/x.sock' } });
-    const env = commandEnv(config, { PATH: '/bin', TITAN_TUI_NATS_PASS: 'secret', DOCKER_HOST: 'tcp://elsewhere:2376' });
-    expect(env).toEqual({ PATH: '/bin', DOCKER_HOST: 'unix:///tmp/x.sock' });
+    const env = commandEnv(config, {
+      PATH: '/bin',
+      HOME: '/home/op',
+      LC_ALL: 'C.UTF-8',
+      DOCKER_CONFIG: '/home/op/.docker',
+      COMPOSE_PROJECT_NAME: 'titan',
+      SSH_AUTH_SOCK: '/tmp/agent',
+      TITAN_TUI_NATS_PASS: 'secret',
+      NATS_PASS: 'secret',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      GITHUB_TOKEN: 'secret',
+      DOCKER_HOST: 'tcp://elsewhere:2376',
+    });
+    expect(env).toEqual({
+      PATH: '/bin',
+      HOME: '/home/op',
+      LC_ALL: 'C.UTF-8',
+      DOCKER_CONFIG: '/home/op/.docker',
+      COMPOSE_PROJECT_NAME: 'titan',
+      SSH_AUTH_SOCK: '/tmp/agent',
+      DOCKER_HOST: 'unix:///tmp/x.sock',
+    });
   });
 
   it('detects the compose command present on PATH (docker compose, else docker-compose)', async () => {
@@ -136,6 +161,23 @@ describe('backups', () => {
   });
 });
 
+describe('backup names from outside', () => {
+  it('a name with escape sequences and a newline is shown on one line, escaped, and cannot be restored', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'titan-backups-'));
+    const evil = 'evil\x1b]0;T\x07\x1b]52;c;aGk=\x07\x1b[2J\nline2.sql.gz';
+    writeFileSync(join(dir, evil), 'x');
+    const r = listBackups(dir);
+    const f = r.ok ? r.files[0] : undefined;
+    expect(f?.name).toBe(evil);
+    expect(f?.display).toBe('evil\\x1b]0;T\\x07\\x1b]52;c;aGk=\\x07\\x1b[2J\\nline2.sql.gz');
+    const row = describeBackup(f as never);
+    expect(row).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    expect(row.split('\n')).toHaveLength(1);
+    expect(hasControls(evil)).toBe(true);
+    expect(hasControls('titan_brain_20260101_000000.sql.gz')).toBe(false);
+  });
+});
+
 describe('command line pieces', () => {
   it('--confirm is repeatable and comma-separated, in order', () => {
     expect(confirmValues(['run', 'x', '--confirm', 'A', '--confirm=B,C', '--json', '--confirm', 'ROTATE DATABASE CREDENTIALS'])).toEqual([
@@ -144,7 +186,8 @@ describe('command line pieces', () => {
       'C',
       'ROTATE DATABASE CREDENTIALS',
     ]);
-    expect(confirmValues(['run', 'x', '--confirm', '--json'])).toEqual([]);
+    // A --confirm without its word is a usage error, not an empty confirmation.
+    expect(() => confirmValues(['run', 'x', '--confirm', '--json'])).toThrow(/--confirm needs a value/);
   });
 
   it('commands are shown quoted for reading, never run through a shell', () => {

@@ -2,6 +2,9 @@
 import { commandLine } from '../host-command.js';
 import type { Procedure, RunCtx } from '../types.js';
 
+/** The word that confirms the revert (the catalog's usage shows it). */
+export const REVERT_WORD = 'REVERT';
+
 /** No git may ever wait for a password or open an editor: it would hang the step. */
 const GIT_ENV = { GIT_TERMINAL_PROMPT: '0', GIT_EDITOR: 'true' };
 const LOG_FORMAT = '--format=commit %H%nAuthor: %an <%ae>%nDate:   %ad%n%n    %s';
@@ -71,7 +74,7 @@ export function codeRollback(): Procedure {
         timeoutSec: 120,
         confirm: (ctx) => ({
           title: 'CODE ROLLBACK',
-          word: 'REVERT',
+          word: REVERT_WORD,
           lines: [
             `revert ${(ctx.vars.reverted ?? 'HEAD').slice(0, 12)} "${ctx.vars.subject ?? ''}" in ${ctx.settings.deployDir}`,
             `push the revert to origin ${branchOf(ctx)}`,

@@ -1,6 +1,7 @@
 /** Runbook §2 "Database Rollback": stop brain and execution, restore a backup, start them again. */
 import { resolve } from 'node:path';
-import { type BackupFile, describeBackup, listBackups } from '../backups.js';
+import { visibleControls } from '../../services/bus/text.js';
+import { type BackupFile, describeBackup, hasControls, listBackups } from '../backups.js';
 import { startContainer, stopAndVerify, waitHealthy } from '../containers.js';
 import { verifyTimeoutMs } from '../steps/compose.js';
 import type { Procedure, ProcedureArgs, ProcedureDeps, RunCtx } from '../types.js';
@@ -12,6 +13,8 @@ export const RESTORE_PROMPTS = {
 } as const;
 
 const chosen = (ctx: RunCtx) => ctx.vars.backup ?? ctx.args.backup ?? '<chosen backup>';
+/** The chosen name for display: one line, control characters escaped. */
+const shown = (ctx: RunCtx) => visibleControls(chosen(ctx));
 
 export function dbRollback(args: ProcedureArgs, deps: ProcedureDeps): Procedure {
   const exec = deps.contract.containers.execution;
@@ -43,7 +46,7 @@ export function dbRollback(args: ProcedureArgs, deps: ProcedureDeps): Procedure 
           backups = r.files;
           const now = Date.now();
           for (const f of backups) io.line(describeBackup(f, now));
-          return { ok: true, summary: `${backups.length} backups; newest ${backups[0]?.name}` };
+          return { ok: true, summary: `${backups.length} backups; newest ${backups[0]?.display}` };
         },
       },
       {
@@ -52,7 +55,7 @@ export function dbRollback(args: ProcedureArgs, deps: ProcedureDeps): Procedure 
         kind: 'prompt',
         destructive: false,
         timeoutSec: 24 * 3600,
-        plan: () => [args.backup ? `backup: ${args.backup}` : 'the operator picks one of the listed backups'],
+        plan: () => [args.backup ? `backup: ${visibleControls(args.backup)}` : 'the operator picks one of the listed backups'],
         run: async (ctx, io) => {
           const names = backups.map((b) => b.name);
           let pick = args.backup ?? null;
@@ -69,10 +72,15 @@ export function dbRollback(args: ProcedureArgs, deps: ProcedureDeps): Procedure 
             );
             if (pick === null) return { ok: false, cancelled: true, summary: 'no backup chosen' };
           }
-          if (!names.includes(pick)) return { ok: false, summary: `${JSON.stringify(pick)} is not one of the listed backups` };
+          if (!names.includes(pick)) return { ok: false, summary: `"${visibleControls(pick)}" is not one of the listed backups` };
+          if (hasControls(pick))
+            return {
+              ok: false,
+              summary: `the file name "${visibleControls(pick)}" holds control characters (shown escaped): the restore command cannot be given it; rename the file`,
+            };
           ctx.vars.backup = pick;
-          io.line(`chosen: ${pick}`);
-          return { ok: true, summary: pick };
+          io.line(`chosen: ${visibleControls(pick)}`);
+          return { ok: true, summary: visibleControls(pick) };
         },
       },
       {
@@ -86,7 +94,7 @@ export function dbRollback(args: ProcedureArgs, deps: ProcedureDeps): Procedure 
           word: chosen(ctx),
           lines: [
             `1. stop ${exec}, then ${brain}`,
-            `2. restore ${chosen(ctx)} with ${ctx.settings.restoreCommand.join(' ')} (in ${ctx.settings.deployDir})`,
+            `2. restore ${shown(ctx)} with ${ctx.settings.restoreCommand.join(' ')} (in ${ctx.settings.deployDir})`,
             `3. start ${brain} and ${exec}, wait until healthy`,
             'Type the backup file name to confirm.',
           ],

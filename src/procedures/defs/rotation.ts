@@ -11,6 +11,8 @@ export const RECREATE_WARNING =
   'it comes back UN-HALTED and DISARMED with no known positions, so a later flatten finds nothing.';
 
 export const DB_ROTATION_PHRASE = 'ROTATE DATABASE CREDENTIALS';
+/** The word that confirms recreating execution and sentinel. */
+export const RECREATE_WORD = 'RECREATE';
 
 export function secretRotation(deps: ProcedureDeps): Procedure {
   const services = () => [deps.contract.compose.execution, deps.contract.compose.sentinel];
@@ -39,7 +41,7 @@ export function secretRotation(deps: ProcedureDeps): Procedure {
       composeStep('recreate', `recreate ${services().join(' and ')}`, () => ['up', '-d', '--force-recreate', ...services()], {
         confirm: async (ctx: RunCtx) => ({
           title: 'RECREATE WITH THE NEW SECRETS',
-          word: 'RECREATE',
+          word: RECREATE_WORD,
           lines: [
             `$ ${commandLine([...(await composeShown(ctx)), 'up', '-d', '--force-recreate', ...services()])}`,
             `changed in ${basename(ctx.settings.envFile)}: ${ctx.vars.changedKeys ?? '?'}`,

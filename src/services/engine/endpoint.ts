@@ -1,5 +1,6 @@
 /** Turns the engine options (DOCKER_HOST style) into docker-modem options and a display string. */
 import { readFileSync } from 'node:fs';
+import { redactUrl } from '../redact.js';
 
 export interface EndpointInput {
   socketPath?: string;
@@ -61,8 +62,8 @@ export function resolveEndpoint(input: EndpointInput, env: NodeJS.ProcessEnv = p
   } catch {
     return {
       ok: false,
-      display: host.replace(/\/\/[^@/]*@/, '//'),
-      error: `Docker host "${host.replace(/:[^:@/]*@/, ':***@')}" is not a valid address (expected unix:///path, tcp://host:port or ssh://user@host)`,
+      display: redactUrl(host),
+      error: `Docker host "${redactUrl(host)}" is not a valid address (expected unix:///path, tcp://host:port or ssh://user@host)`,
     };
   }
   const safeDisplay = `${url.protocol}//${url.username ? `${decodeURIComponent(url.username)}@` : ''}${url.host}`;

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Agent, type Dispatcher, request } from 'undici';
-import { errorText, printable, redact } from '../bus/text.js';
+import { errorText, printable } from '../bus/text.js';
+import { redact, redactUrl, redactValue, registerSecret } from '../redact.js';
 import { describeExpiry, RequestDeadline } from './deadline.js';
 import { hmacHeaders } from './sign.js';
 
@@ -77,10 +78,12 @@ export async function closeHttpAgent(): Promise<void> {
 export async function httpRequest(opts: HttpRequestOptions): Promise<HttpOutcome> {
   const started = performance.now();
   const latencyMs = () => Math.round(performance.now() - started);
-  const secrets = [opts.hmacSecret, opts.jwt];
+  // Known to the redaction layer before anything can echo them (a server may quote our headers).
+  registerSecret(opts.hmacSecret);
+  registerSecret(opts.jwt);
   const fail = (kind: 'timeout' | 'refused' | 'error', detail: string): HttpOutcome => ({
     kind,
-    detail: printable(redact(detail, secrets)),
+    detail: printable(redact(detail)),
     latencyMs: latencyMs(),
   });
 
@@ -138,11 +141,12 @@ export async function httpRequest(opts: HttpRequestOptions): Promise<HttpOutcome
     deadline.headersReceived();
     const { bytes, truncated } = await readCapped(res.body, maxBodyBytes, () => deadline.progressed());
     const text = bytes.toString('utf8');
+    // Bodies are outside text: an error page may echo the request's Authorization or x-signature.
     return {
       kind: 'response',
       status: res.statusCode,
-      body: truncated ? null : parseJson(text),
-      text: printable(text, DISPLAY_CHARS),
+      body: truncated ? null : redactValue(parseJson(text)),
+      text: printable(redact(text), DISPLAY_CHARS),
       latencyMs: latencyMs(),
       ...(truncated ? { truncated: true } : {}),
     };
@@ -161,7 +165,7 @@ function resolveTarget(base: string, path: string): URL | string {
   try {
     u = new URL(base);
   } catch {
-    return `invalid URL "${redact(base, [])}" (expected http://host:port)`;
+    return `invalid URL "${redactUrl(base)}" (expected http://host:port)`;
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
     return `unsupported URL scheme "${u.protocol}" in ${u.host} (expected http:// or https://)`;

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { registerMinted } from '../redact.js';
 
 /**
  * Request signing for titan-brain (contract §4.1, §11).
@@ -16,6 +17,8 @@ export interface HmacHeaders {
 export function hmacHeaders(secret: string, rawBody: string, nowSec = Math.floor(Date.now() / 1000)): HmacHeaders {
   const timestamp = String(Math.floor(nowSec));
   const signature = createHmac('sha256', secret).update(`${timestamp}.${rawBody}`, 'utf8').digest('hex');
+  // Whatever echoes our headers back (an error page, a proxy) must not put the signature on screen.
+  registerMinted(signature);
   return { 'x-timestamp': timestamp, 'x-signature': signature };
 }
 
@@ -42,5 +45,8 @@ export function mintAdminJwt(secret: string, opts: AdminJwtOptions): string {
     JSON.stringify({ operatorId: opts.operatorId, role: opts.role ?? 'admin', iat, exp: iat + Math.floor(ttlSec) }),
   );
   const signature = createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url');
-  return `${header}.${payload}.${signature}`;
+  const token = `${header}.${payload}.${signature}`;
+  // The token is as good as the secret until it expires: masked wherever it would be shown.
+  registerMinted(token);
+  return token;
 }

@@ -83,8 +83,8 @@ export function verifyJwt(token: string, secret: string, nowMs = Date.now()): Jw
 
 export type GuardResult = { ok: true; claims: Record<string, unknown> } | { ok: false; status: 401 | 403; body: Record<string, unknown> };
 
-/** verifyToken then requireRole('admin'): admin or superadmin, role as a string or an array. */
-export function adminGuard(authorization: string | undefined, secret: string, nowMs = Date.now()): GuardResult {
+/** verifyToken alone (routes that need a valid token but no role, like GET /auth/whoami). */
+export function tokenGuard(authorization: string | undefined, secret: string, nowMs = Date.now()): GuardResult {
   if (!authorization) return { ok: false, status: 401, body: { error: 'Missing Authorization header' } };
   const [scheme, token] = authorization.split(' ');
   if (scheme !== 'Bearer' || !token) return { ok: false, status: 401, body: { error: 'Invalid Authorization header format' } };
@@ -92,10 +92,17 @@ export function adminGuard(authorization: string | undefined, secret: string, no
   if (!v.ok) {
     return { ok: false, status: 401, body: { error: 'Invalid or expired token', details: `Token verification failed: ${v.message}` } };
   }
-  const role = v.payload.role;
+  return { ok: true, claims: v.payload };
+}
+
+/** verifyToken then requireRole('admin'): admin or superadmin, role as a string or an array. */
+export function adminGuard(authorization: string | undefined, secret: string, nowMs = Date.now()): GuardResult {
+  const v = tokenGuard(authorization, secret, nowMs);
+  if (!v.ok) return v;
+  const role = v.claims.role;
   const roles = Array.isArray(role) ? role : [role];
   if (!roles.includes('admin') && !roles.includes('superadmin')) {
     return { ok: false, status: 403, body: { error: 'Insufficient permissions' } };
   }
-  return { ok: true, claims: v.payload };
+  return { ok: true, claims: v.claims };
 }

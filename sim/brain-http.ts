@@ -4,7 +4,7 @@
  * Exact bodies and messages come from contract §4.1 and §11.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { adminGuard, validateHmac } from './brain-auth.js';
+import { adminGuard, tokenGuard, validateHmac } from './brain-auth.js';
 import type { BreakerStatus } from './brain-breaker.js';
 import type { BrainLog } from './log.js';
 
@@ -35,6 +35,8 @@ interface Ctx {
 
 interface Route {
   admin: boolean;
+  /** Needs a valid token but no role (GET /auth/whoami). */
+  token?: boolean;
   handle(ctx: Ctx): Reply;
 }
 
@@ -62,6 +64,15 @@ function field(body: unknown, name: string): unknown {
   return typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
 }
 
+/** The claims of a token the guard already verified. */
+function decodeClaims(authorization: string | undefined): Record<string, unknown> {
+  try {
+    return JSON.parse(Buffer.from((authorization ?? '').split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
 function routes(deps: BrainHttpDeps): Map<string, Route> {
   const m = new Map<string, Route>();
   m.set('GET /health', { admin: false, handle: () => ({ code: 200, body: { status: 'healthy' } }) });
@@ -71,6 +82,15 @@ function routes(deps: BrainHttpDeps): Map<string, Route> {
     handle: () => ({ code: 200, body: '# Legacy metrics not available in refactored server\n', type: 'text/plain; charset=utf-8' }),
   });
   m.set('GET /breaker', { admin: false, handle: () => ({ code: 200, body: deps.breaker() }) });
+  // Who the token says you are; like the real route it lists no roles, even for an admin token.
+  m.set('GET /auth/whoami', {
+    admin: false,
+    token: true,
+    handle: ({ headers }) => {
+      const claims = decodeClaims(headers.authorization);
+      return { code: 200, body: { operatorId: claims.operatorId ?? claims.sub ?? null, roles: [] } };
+    },
+  });
   m.set('POST /breaker/reset', {
     admin: true,
     handle: ({ body }) => {
@@ -193,8 +213,8 @@ export function createBrainHttp(deps: BrainHttpDeps): Server {
       }
     }
     if (!route) return { code: 404, body: { message: `Route ${method}:${url} not found`, error: 'Not Found', statusCode: 404 } };
-    if (route.admin) {
-      const guard = adminGuard(req.headers.authorization, deps.jwtSecret);
+    if (route.admin || route.token) {
+      const guard = (route.admin ? adminGuard : tokenGuard)(req.headers.authorization, deps.jwtSecret);
       if (!guard.ok) return { code: guard.status, body: guard.body };
     }
     return route.handle({ url, method, headers: req.headers, body: parsed.body });

@@ -13,6 +13,7 @@ import { closeHttpAgent } from './services/http/client.js';
 import { LogPane } from './services/log-pane.js';
 import { EvidenceMatcher } from './services/logs/evidence.js';
 import { Probes } from './services/probes.js';
+import { StopPathChecks } from './services/stop-path-checks.js';
 import { validateDashboard } from './services/validate.js';
 import { type CockpitStore, createCockpitStore } from './state/store.js';
 
@@ -29,6 +30,10 @@ export interface Runtime {
   evidence: EvidenceWatch;
   logPane: LogPane;
   audit: AuditLog;
+  /** Publish permission and brain credentials, checked without side effects (readiness, doctor). */
+  checks: StopPathChecks;
+  /** Aborted by stop(): anything that outlives one call (an action's follow-up watch) ends with it. */
+  lifetime: AbortSignal;
   /** URL of a Titan HTTP service, from config or from the container's own address. */
   serviceUrl: (service: 'brain' | 'execution') => Promise<string | null>;
   start: () => void;
@@ -111,6 +116,9 @@ export function createRuntime(loaded: LoadedConfig, opts: { store?: CockpitStore
   const auditSubject = config.audit.natsSubject ?? contract.nats.auditSubject;
   const audit = new AuditLog(auditPath(config), emit, auditSubject ? (entry) => void bus.publishCommand(auditSubject, entry) : undefined);
 
+  const checks = new StopPathChecks({ bus, store, emit, contract, config, operator: loaded.operator, serviceUrl });
+
+  const life = new AbortController();
   let dashboardUnsub: (() => void) | null = null;
   const start = () => {
     for (const e of audit.readRecent()) emit({ type: 'audit.appended', entry: e });
@@ -119,15 +127,21 @@ export function createRuntime(loaded: LoadedConfig, opts: { store?: CockpitStore
     probes.start();
     haltWatch.start();
     evidence.start();
-    // The dashboard's breaker is cached for 60 s by brain (contract §11): use it only when /status is unavailable.
+    checks.start();
+    // The dashboard's breaker is cached for 60 s by brain (contract §11): use it only when /status is
+    // unavailable, and with its own lastUpdated as its age (state/breaker.ts shows it UNKNOWN when old).
     dashboardUnsub = bus.subscribe(contract.nats.dashboardSubject, validateDashboard, (value) => {
       const s = store.getState();
       const statusFresh = s.breaker.source === 'status' && s.confirmed.breaker !== null && Date.now() - s.confirmed.breaker < 5000;
-      if (!statusFresh) emit({ type: 'breaker', status: value.circuitBreaker, source: 'dashboard', at: Date.now() });
+      if (!statusFresh)
+        emit({ type: 'breaker', status: value.circuitBreaker, source: 'dashboard', at: Date.now(), dataAt: value.lastUpdated });
     });
   };
   const stop = async () => {
+    // One last try at audit records the disk refused; the retry timer ends with the runtime.
+    audit.close();
     dashboardUnsub?.();
+    checks.stop();
     logPane.detach();
     evidence.stop();
     haltWatch.stop();
@@ -148,6 +162,8 @@ export function createRuntime(loaded: LoadedConfig, opts: { store?: CockpitStore
     evidence,
     logPane,
     audit,
+    checks,
+    lifetime: life.signal,
     serviceUrl,
     start,
     stop,

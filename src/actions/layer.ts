@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
+import { redact } from '../services/redact.js';
 import type { ActionReport, AuditEntry } from '../state/types.js';
 import { planAction, resolveService } from './plans.js';
-import { ReportBuilder, shortId } from './report.js';
+import { type LateWatch, ReportBuilder, shortId } from './report.js';
 import { runBreakerReset } from './run-brain.js';
 import { runClearHaltFile, runKill, runRestart } from './run-docker.js';
 import { runFlatten, runHalt, runResume } from './run-nats.js';
@@ -24,10 +25,19 @@ function ttyName(): string | null {
  * word, re-reads the state just before running, runs, verifies, and audits every attempt.
  */
 export class ActionLayer {
+  /** Watches that go on after a report that is not VERIFIED, by action id (tests and the CLI read them). */
+  readonly followUps = new Map<string, Promise<ActionReport>>();
+  private readonly disposed = new AbortController();
+
   constructor(
     private readonly deps: ActionDeps,
     readonly readOnly: boolean,
   ) {}
+
+  /** Ends every follow-up watch (the cockpit or the CLI is stopping). */
+  dispose(): void {
+    this.disposed.abort();
+  }
 
   plan(id: ActionId, params: ActionParams = {}): ActionPlan {
     return planAction(this.deps, id, params);
@@ -83,7 +93,37 @@ export class ActionLayer {
       report = b.finish('FAILED', `internal error: ${(e as Error).message}`);
     }
     this.deps.audit.append(this.auditEntry(plan, typed, report));
+    if (report.outcome === 'NOT_CONFIRMED' && b.late && this.deps.config.actions.followUpMs > 0) {
+      const watch = this.followUp(plan, typed, report, b.late, ctx).finally(() => this.followUps.delete(report.id));
+      this.followUps.set(report.id, watch);
+    }
     return report;
+  }
+
+  /**
+   * After NOT CONFIRMED, keeps watching for this command's own evidence up to actions.followUpMs:
+   * a late proof (a frozen NATS thawed, a backed-up log) updates the banner, and a follow-up audit
+   * record with the same action id says what happened, proof or not.
+   */
+  private async followUp(plan: ActionPlan, typed: string, report: ActionReport, late: LateWatch, ctx: RunContext): Promise<ActionReport> {
+    const ms = this.deps.config.actions.followUpMs;
+    const ended = this.deps.lifetime ? AbortSignal.any([this.disposed.signal, this.deps.lifetime]) : this.disposed.signal;
+    const ev = await late.wait(ms, ended);
+    if (ended.aborted && ev.kind === 'timeout') return report;
+    const after = `${((Date.now() - report.startedAt) / 1000).toFixed(1)} s after Enter`;
+    const update: ActionReport =
+      ev.kind === 'evidence'
+        ? { ...report, outcome: 'VERIFIED', summary: `${late.verified} — late evidence, ${after}: ${ev.detail}`, next: undefined }
+        : ev.kind === 'rejected'
+          ? { ...report, outcome: 'FAILED', summary: `rejected, ${after}: ${ev.detail}` }
+          : { ...report, summary: `${report.summary} (watched ${Math.round(ms / 1000)} s more: still no evidence)` };
+    update.finishedAt = Date.now();
+    // Evidence text quotes the engine: through the one redaction layer, like every report.
+    update.summary = redact(update.summary);
+    update.followUp = ev.kind === 'evidence' ? 'late-verified' : ev.kind === 'rejected' ? 'late-rejected' : 'watch-ended';
+    ctx.progress(update);
+    this.deps.audit.append({ ...this.auditEntry(plan, typed, update), followUp: update.followUp });
+    return update;
   }
 
   private async refreshState(id: ActionId): Promise<void> {

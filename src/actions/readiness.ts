@@ -1,69 +1,109 @@
 import type { Config } from '../config/schema.js';
 import type { Contract } from '../contract/types.js';
+import type { CheckResult } from '../state/checks.js';
 import type { CockpitState } from '../state/store.js';
+
+export type PathState = 'ok' | 'fail' | 'unverified';
 
 export interface StopPath {
   id: 'nats-halt' | 'halt-file' | 'kill-switch' | 'breaker-reset';
   label: string;
+  /** ok only when every check it needs said ok; unverified when one could not say. */
+  state: PathState;
   ok: boolean;
   detail: string;
 }
 
+const path = (id: StopPath['id'], label: string, state: PathState, detail: string): StopPath => ({
+  id,
+  label,
+  state,
+  ok: state === 'ok',
+  detail,
+});
+
+/** A check that has not answered yet, or could not, is never read as ok. */
+function fromCheck(check: CheckResult | undefined, pending: string): { state: PathState; detail: string } {
+  if (!check) return { state: 'unverified', detail: pending };
+  return { state: check.state === 'ok' ? 'ok' : check.state === 'failed' ? 'fail' : 'unverified', detail: check.detail };
+}
+
 /**
- * Evaluates, from what the cockpit knows right now, whether each stop path would work.
- * Pure: the header, the doctor command and the prompts all use it.
+ * Evaluates, from what the cockpit knows right now, whether each stop path would work: the
+ * connection, the permission to publish the halt (server's word), its consumer (execution running),
+ * brain's acceptance of the reset's credentials. Pure: the header, `doctor` and the prompts use it.
  */
-export function evaluateReadiness(s: CockpitState, contract: Contract, config: Config): StopPath[] {
+export function evaluateReadiness(s: CockpitState, contract: Contract, _config?: Config): StopPath[] {
+  const execName = contract.containers.execution;
+  const exec = s.containers.value.find((c) => c.name === execName);
+  const brain = s.containers.value.find((c) => c.name === contract.containers.brain);
+  const docker = s.connections.docker;
+  const dockerUp = docker.status === 'connected';
+
   const nats = s.connections.nats;
   const denied = [contract.nats.halt.hard.subject, contract.nats.flatten.subject].filter((subj) => s.bus.denied[subj]);
-  const natsOk = nats.status === 'connected' && denied.length === 0;
-  const natsDetail =
+  const permission = fromCheck(s.checks['nats-permission'], 'publish permission not checked yet');
+  const natsPath =
     nats.status !== 'connected'
-      ? `NATS ${nats.status}${nats.error ? `: ${nats.error}` : ''}`
+      ? path('nats-halt', 'NATS halt', 'fail', `NATS ${nats.status}${nats.error ? `: ${nats.error}` : ''}`)
       : denied.length
-        ? `publish denied on ${denied.join(', ')} (use a user allowed to publish commands, like prod user brain)`
-        : `connected to ${nats.endpoint ?? 'server'}`;
+        ? path(
+            'nats-halt',
+            'NATS halt',
+            'fail',
+            `publish denied on ${denied.join(', ')} (use a user allowed to publish commands, like prod user brain)`,
+          )
+        : dockerUp && exec?.state !== 'running'
+          ? path('nats-halt', 'NATS halt', 'fail', `${execName} ${exec ? `is ${exec.state}` : 'not found'}: nothing consumes the halt`)
+          : !dockerUp
+            ? path(
+                'nats-halt',
+                'NATS halt',
+                'unverified',
+                `its consumer ${execName} cannot be seen (Docker ${docker.status}); ${permission.detail}`,
+              )
+            : path('nats-halt', 'NATS halt', permission.state, permission.detail);
 
-  const docker = s.connections.docker;
-  const exec = s.containers.value.find((c) => c.name === contract.containers.execution);
-  const brain = s.containers.value.find((c) => c.name === contract.containers.brain);
-  const dockerUp = docker.status === 'connected';
-  const fileOk = dockerUp && exec?.state === 'running';
+  const fileState: PathState = dockerUp && exec?.state === 'running' ? 'ok' : 'fail';
   const fileDetail = !dockerUp
     ? `Docker ${docker.status}${docker.error ? `: ${docker.error}` : ''}`
     : !exec
-      ? `container ${contract.containers.execution} not found`
+      ? `container ${execName} not found`
       : exec.state !== 'running'
-        ? `${contract.containers.execution} is ${exec.state}`
-        : `${contract.containers.execution} running; file takes effect on restart`;
-  const killOk = dockerUp && !!exec && !!brain;
+        ? `${execName} is ${exec.state}`
+        : `${execName} running; file takes effect on restart`;
+  const killState: PathState = dockerUp && exec && brain ? 'ok' : 'fail';
   const killDetail = !dockerUp
     ? `Docker ${docker.status}`
     : !exec || !brain
-      ? `missing container ${!exec ? contract.containers.execution : contract.containers.brain}`
-      : `${contract.containers.execution}: ${exec.state}, ${contract.containers.brain}: ${brain.state}`;
+      ? `missing container ${!exec ? execName : contract.containers.brain}`
+      : `${execName}: ${exec.state}, ${contract.containers.brain}: ${brain.state}`;
 
-  const route = contract.http.brain.breakerReset;
   const brainConn = s.connections.brain;
-  const needHmac = route.auth.hmac && !config.brain.hmacSecret;
-  const needJwt = route.auth.jwt && !config.brain.jwt && !config.brain.jwtSecret && !config.brain.hmacSecret;
-  const breakerOk = brainConn.status === 'connected' && !needHmac && !needJwt;
-  const breakerDetail = needHmac
-    ? 'brain HMAC secret not configured (brain.hmacSecret)'
-    : needJwt
-      ? 'no admin JWT or JWT secret configured (brain.jwt / brain.jwtSecret)'
-      : brainConn.status !== 'connected'
-        ? `brain ${brainConn.status}${brainConn.error ? `: ${brainConn.error}` : ''}`
-        : 'brain reachable, credentials configured';
+  const credentials = fromCheck(s.checks['brain-credentials'], 'credentials not checked yet');
+  const breakerPath =
+    brainConn.status !== 'connected' && credentials.state !== 'fail'
+      ? path('breaker-reset', 'breaker reset', 'fail', `brain ${brainConn.status}${brainConn.error ? `: ${brainConn.error}` : ''}`)
+      : path('breaker-reset', 'breaker reset', credentials.state, credentials.detail);
 
   return [
-    { id: 'nats-halt', label: 'NATS halt', ok: natsOk, detail: natsDetail },
-    { id: 'halt-file', label: 'halt file', ok: fileOk, detail: fileDetail },
-    { id: 'kill-switch', label: 'kill switch', ok: killOk, detail: killDetail },
-    { id: 'breaker-reset', label: 'breaker reset', ok: breakerOk, detail: breakerDetail },
+    natsPath,
+    path('halt-file', 'halt file', fileState, fileDetail),
+    path('kill-switch', 'kill switch', killState, killDetail),
+    breakerPath,
   ];
 }
 
 /** The emergency stop has a working path when NATS can halt or Docker can reach execution. */
 export const emergencyStopAvailable = (paths: StopPath[]) =>
   paths.some((p) => (p.id === 'nats-halt' || p.id === 'halt-file' || p.id === 'kill-switch') && p.ok);
+
+/**
+ * `doctor`'s exit code: 0 every path ready; 1 no stop path verified, or execution not running
+ * (nothing would act on a halt); 4 degraded: a stop path works, but another failed or is unverified.
+ */
+export function doctorExitCode(paths: StopPath[], s: CockpitState, contract: Contract): 0 | 1 | 4 {
+  const exec = s.containers.value.find((c) => c.name === contract.containers.execution);
+  if (!emergencyStopAvailable(paths) || exec?.state !== 'running') return 1;
+  return paths.every((p) => p.ok) ? 0 : 4;
+}

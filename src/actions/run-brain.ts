@@ -1,5 +1,6 @@
 import { httpRequest } from '../services/http/client.js';
-import { mintAdminJwt } from '../services/http/sign.js';
+import { describeRefusal } from '../services/http/refusal.js';
+import { brainAdminJwt } from '../services/http/admin-jwt.js';
 import { parseBreakerStatus } from '../services/validate.js';
 import type { ActionReport, BreakerStatus } from '../state/types.js';
 import type { ReportBuilder } from './report.js';
@@ -18,13 +19,6 @@ export async function readBreaker(deps: ActionDeps): Promise<{ ok: true; status:
   return cb.ok ? { ok: true, status: cb.value } : { ok: false, detail: `${route.path}: ${cb.error}` };
 }
 
-function brainJwt(deps: ActionDeps): string | undefined {
-  const { brain } = deps.config;
-  if (brain.jwt) return brain.jwt;
-  const secret = brain.jwtSecret ?? brain.hmacSecret;
-  return secret ? mintAdminJwt(secret, { operatorId: deps.operator }) : undefined;
-}
-
 export async function runBreakerReset(deps: ActionDeps, b: ReportBuilder): Promise<ActionReport> {
   const route = deps.contract.http.brain.breakerReset;
   const channel = `brain ${route.path}`;
@@ -41,21 +35,15 @@ export async function runBreakerReset(deps: ActionDeps, b: ReportBuilder): Promi
     body: { operatorId: deps.operator },
     auth: route.auth,
     hmacSecret: deps.config.brain.hmacSecret,
-    jwt: route.auth.jwt ? brainJwt(deps) : undefined,
+    jwt: route.auth.jwt ? brainAdminJwt(deps.config.brain, deps.operator) : undefined,
   });
   if (r.kind !== 'response') {
     b.channel({ channel, outcome: 'FAILED', detail: `${r.kind}: ${r.detail}`, latencyMs: r.latencyMs });
     return b.finish('FAILED', `breaker reset not delivered: ${r.detail}`);
   }
   if (r.status !== 200) {
-    const body = r.body as { error?: string; message?: string } | null;
-    const why = [body?.error, body?.message].filter(Boolean).join(': ') || r.text;
-    const hint =
-      r.status === 401
-        ? "check brain.hmacSecret / brain.jwtSecret against brain's HMAC_SECRET / JWT_SECRET"
-        : r.status === 403
-          ? 'the JWT needs role admin'
-          : undefined;
+    // brain's `details` tells an expired token from a wrong key (src/services/http/refusal.ts).
+    const { why, hint } = describeRefusal(r.status, r.body, r.text);
     b.channel({ channel, outcome: 'FAILED', detail: `HTTP ${r.status} from brain: ${why}`, latencyMs: r.latencyMs });
     return b.finish('FAILED', `brain refused the reset: HTTP ${r.status} ${why}`, hint);
   }
@@ -65,7 +53,8 @@ export async function runBreakerReset(deps: ActionDeps, b: ReportBuilder): Promi
   while (Date.now() < deadline) {
     const s = await readBreaker(deps);
     if (s.ok && !s.status.active) {
-      deps.store.emit({ type: 'breaker', status: s.status, source: 'status', at: Date.now() });
+      const now = Date.now();
+      deps.store.emit({ type: 'breaker', status: s.status, source: 'status', at: now, dataAt: now });
       b.channel({ channel, outcome: 'VERIFIED', detail: 'circuitBreaker.active = false in /status', latencyMs: b.since() });
       const note = deps.contract.profile === 'titan' ? ' — the execution halt is NOT lifted by this (use RESUME)' : '';
       return b.finish('VERIFIED', `circuit breaker is not active (after ${b.since()} ms)${note}`);

@@ -9,11 +9,17 @@ import type { ActionDeps, ActionParams } from './types.js';
 const REASONS: Record<string, string> = {
   'not-connected': 'NATS is not connected, nothing was sent',
   'permission-denied': 'the NATS server refused it (permissions violation for this user)',
-  timeout: 'the NATS server did not confirm it in time',
-  error: 'the publish failed',
+  unconfirmed: 'sent, but the NATS server did not confirm it; still watching for the effect',
+  error: 'the publish failed, nothing was sent',
 };
 
-/** Publishes one command and reports the server's confirmation, never more. */
+/** A publish that may have reached the server: its effect may still come, so keep watching. */
+export const mayHaveBeenSent = (r: PublishResult) => r.ok || r.reason === 'unconfirmed';
+
+/**
+ * Publishes one command and reports the server's confirmation, never more. FAILED only when it is
+ * known that nothing was sent; an unconfirmed publish is NOT CONFIRMED and the caller keeps watching.
+ */
 export async function publishChannel(
   deps: ActionDeps,
   b: ReportBuilder,
@@ -31,7 +37,13 @@ export async function publishChannel(
       detail: `${cmd.subject}: server confirmed receipt in ${r.latencyMs} ms; waiting for evidence`,
       latencyMs: r.latencyMs,
     });
-  else b.channel({ channel, outcome: 'FAILED', detail: `${cmd.subject}: ${REASONS[r.reason]}: ${r.detail}`, latencyMs: r.latencyMs });
+  else
+    b.channel({
+      channel,
+      outcome: r.reason === 'unconfirmed' ? 'NOT_CONFIRMED' : 'FAILED',
+      detail: `${cmd.subject}: ${REASONS[r.reason]}: ${r.detail}`,
+      latencyMs: r.latencyMs,
+    });
   return r;
 }
 
@@ -50,7 +62,29 @@ export async function runHalt(deps: ActionDeps, b: ReportBuilder, params: Action
     await publishChannel(deps, b, 'nats (legacy system.halt)', deps.contract.nats.halt.legacyHard, { reason, id });
   if (channel.outcome === 'VERIFIED') return b.finish('VERIFIED', `execution HALTED (evidence after ${channel.latencyMs} ms)`);
   if (channel.outcome === 'FAILED') return b.finish('FAILED', channel.detail, escalate);
-  return b.finish('NOT_CONFIRMED', `sent, but execution showed no halt within ${deps.config.actions.verifyTimeoutMs} ms`, escalate);
+  return b.finish(
+    'NOT_CONFIRMED',
+    `sent, but execution showed no halt of this command within ${deps.config.actions.verifyTimeoutMs} ms: ${channel.detail}`,
+    escalate,
+  );
+}
+
+/** What proves a halt: the engine's line or halt file carrying this command's reason (with its id). */
+function haltEvidence(deps: ActionDeps, reason: string, id: string, since: number, timeoutMs: number, signal?: AbortSignal) {
+  return waitForEvidence(deps.store, {
+    // While the operator waits: every 100 ms; a follow-up may run for minutes: once a second.
+    pollMs: signal ? 1000 : 100,
+    since,
+    timeoutMs,
+    signal,
+    line: (l) => l.service === 'execution' && l.kind === 'halt',
+    correlate: { by: 'id', id },
+    rejectLine: (l) => l.service === 'execution' && l.kind === 'rejected',
+    // The engine writes exactly the reason into the file (contract §5): that content, with this
+    // command's id, proves the engine acted on this command (our own file write has other content).
+    file: (f) => f.present && (f.content ?? '').trim() === reason.trim(),
+    haltWatch: deps.haltWatch,
+  });
 }
 
 /** Publishes a halt and waits for the engine's own evidence; returns the channel outcome. */
@@ -64,24 +98,37 @@ export async function haltChannel(
 ): Promise<ChannelOutcome> {
   const sentAt = Date.now();
   const pub = await publishChannel(deps, b, channel, cmd, { reason, id });
-  if (!pub.ok) return b.report.channels.find((c) => c.channel === channel) as ChannelOutcome;
-  const ev = await waitForEvidence(deps.store, {
-    since: sentAt,
-    timeoutMs: deps.config.actions.verifyTimeoutMs,
-    line: (l) => l.service === 'execution' && l.kind === 'halt',
-    rejectLine: (l) => l.service === 'execution' && l.kind === 'rejected',
-    // The engine writes exactly the reason into the file (contract §5): that content, with this
-    // command's id, proves the engine acted on this command (our own file write has other content).
-    file: (f) => f.present && (f.content ?? '').trim() === reason.trim(),
-    haltWatch: deps.haltWatch,
-  });
+  if (!mayHaveBeenSent(pub)) return b.report.channels.find((c) => c.channel === channel) as ChannelOutcome;
+  const ev = await haltEvidence(deps, reason, id, sentAt, deps.config.actions.verifyTimeoutMs);
   if (ev.kind === 'evidence')
     return b.channel({ channel, outcome: 'VERIFIED', detail: `execution halted: ${ev.detail}`, latencyMs: ev.at - b.report.startedAt });
   if (ev.kind === 'rejected') return b.channel({ channel, outcome: 'FAILED', detail: `execution rejected the command: ${ev.detail}` });
+  b.watchLate({
+    wait: (ms, signal) => haltEvidence(deps, reason, id, sentAt, ms, signal),
+    verified: 'execution HALTED',
+  });
+  const sent = pub.ok ? `server confirmed ${cmd.subject}` : `${cmd.subject} sent but not confirmed by the server`;
   return b.channel({
     channel,
     outcome: 'NOT_CONFIRMED',
-    detail: `server confirmed ${cmd.subject}, but no halt evidence from ${deps.contract.containers.execution} (no halt file with #${id}, no SYSTEM HALT ACTIVATED line)`,
+    detail: `${sent}, but no halt evidence of this command from ${deps.contract.containers.execution} (no halt file or SYSTEM HALT ACTIVATED line with #${id})${unprovenNote(ev)}`,
+  });
+}
+
+/** Lines of the right kind that did not count, said so the operator sees them as state, not proof. */
+function unprovenNote(ev: { kind: string; unproven?: string[] }): string {
+  return ev.kind === 'timeout' && ev.unproven?.length ? `; not counted: ${ev.unproven.join('; ')}` : '';
+}
+
+/** What proves a resume: the engine's SYSTEM HALT LIFTED line carrying this command's id. */
+function liftEvidence(deps: ActionDeps, id: string, since: number, timeoutMs: number, signal?: AbortSignal) {
+  return waitForEvidence(deps.store, {
+    since,
+    timeoutMs,
+    signal,
+    line: (l) => l.service === 'execution' && l.kind === 'lift',
+    correlate: { by: 'id', id },
+    rejectLine: (l) => l.service === 'execution' && l.kind === 'rejected',
   });
 }
 
@@ -93,22 +140,20 @@ export async function runResume(deps: ActionDeps, b: ReportBuilder, params: Acti
   const pub = await publishChannel(deps, b, 'nats', deps.contract.nats.halt.open, { reason, id });
   if (deps.contract.nats.halt.legacyOpen)
     await publishChannel(deps, b, 'nats (legacy system.halt)', deps.contract.nats.halt.legacyOpen, { reason, id });
-  if (!pub.ok)
+  if (!mayHaveBeenSent(pub))
     return b.finish(
       'FAILED',
       (b.report.channels.find((c) => c.channel === 'nats') as ChannelOutcome).detail,
       'check the NATS connection and user (doctor)',
     );
   const wasHalted = before?.present === true;
-  const ev = await waitForEvidence(deps.store, {
-    since: sentAt,
-    // Not halted before: nothing will be logged; wait briefly for a possible rejection instead.
-    timeoutMs: wasHalted ? deps.config.actions.verifyTimeoutMs : Math.min(1500, deps.config.actions.verifyTimeoutMs),
-    line: (l) => l.service === 'execution' && l.kind === 'lift',
-    rejectLine: (l) => l.service === 'execution' && l.kind === 'rejected',
-    file: wasHalted ? (f) => !f.present : undefined,
-    haltWatch: deps.haltWatch,
-  });
+  // Not halted before: the engine logs nothing; wait briefly for a possible rejection instead.
+  const ev = await liftEvidence(
+    deps,
+    id,
+    sentAt,
+    wasHalted ? deps.config.actions.verifyTimeoutMs : Math.min(1500, deps.config.actions.verifyTimeoutMs),
+  );
   if (ev.kind === 'rejected') {
     b.channel({ channel: 'nats', outcome: 'FAILED', detail: `execution rejected the command: ${ev.detail}` });
     return b.finish(
@@ -121,19 +166,37 @@ export async function runResume(deps: ActionDeps, b: ReportBuilder, params: Acti
     b.channel({ channel: 'nats', outcome: 'VERIFIED', detail: `halt lifted: ${ev.detail}`, latencyMs: ev.at - b.report.startedAt });
     return b.finish('VERIFIED', `execution RESUMED (evidence after ${ev.at - b.report.startedAt} ms)`);
   }
-  if (!wasHalted) {
+  if (!wasHalted && pub.ok) {
     const now = await deps.haltWatch.refresh();
     if (now && !now.present) {
       b.channel({ channel: 'nats', outcome: 'VERIFIED', detail: 'execution reports no halt (no halt file, no rejection)' });
       return b.finish('VERIFIED', 'execution is not halted (it was not halted before)');
     }
   }
-  b.channel({ channel: 'nats', outcome: 'NOT_CONFIRMED', detail: 'no SYSTEM HALT LIFTED line and the halt file is still present' });
+  b.watchLate({ wait: (ms, signal) => liftEvidence(deps, id, sentAt, ms, signal), verified: 'execution RESUMED' });
+  const fileNow = (await deps.haltWatch.refresh())?.present;
+  const sent = pub.ok ? 'server confirmed the resume' : 'resume sent but not confirmed by the server';
+  b.channel({
+    channel: 'nats',
+    outcome: 'NOT_CONFIRMED',
+    detail: `${sent}; no SYSTEM HALT LIFTED line with #${id}${fileNow === false ? ' (the halt file is gone, which alone does not prove this resume)' : ''}${unprovenNote(ev)}`,
+  });
   return b.finish(
     'NOT_CONFIRMED',
-    `sent, but execution showed no lift within ${deps.config.actions.verifyTimeoutMs} ms`,
+    `sent, but execution showed no lift of this command within ${deps.config.actions.verifyTimeoutMs} ms`,
     'check the execution logs; a restart after CLEAR HALT FILE boots un-halted',
   );
+}
+
+/** What proves a flatten: the engine's RECEIVED FLATTEN COMMAND line, written (by its own clock) after the send. */
+function flattenEvidence(deps: ActionDeps, since: number, timeoutMs: number, signal?: AbortSignal) {
+  return waitForEvidence(deps.store, {
+    since,
+    timeoutMs,
+    signal,
+    line: (l) => l.service === 'execution' && l.kind === 'flatten',
+    correlate: { by: 'written-after' },
+  });
 }
 
 export async function runFlatten(deps: ActionDeps, b: ReportBuilder, params: ActionParams): Promise<ActionReport> {
@@ -143,20 +206,18 @@ export async function runFlatten(deps: ActionDeps, b: ReportBuilder, params: Act
     reason: reasonWithId(params, 'operator flatten', deps.operator, id),
     id,
   });
-  if (!pub.ok) return b.finish('FAILED', (b.report.channels[0] as ChannelOutcome).detail, 'check the NATS connection and user (doctor)');
-  const ev = await waitForEvidence(deps.store, {
-    since: sentAt,
-    timeoutMs: deps.config.actions.verifyTimeoutMs,
-    line: (l) => l.service === 'execution' && l.kind === 'flatten',
-  });
+  if (!mayHaveBeenSent(pub))
+    return b.finish('FAILED', (b.report.channels[0] as ChannelOutcome).detail, 'check the NATS connection and user (doctor)');
+  const ev = await flattenEvidence(deps, sentAt, deps.config.actions.verifyTimeoutMs);
   if (ev.kind === 'evidence') {
     b.channel({ channel: 'nats', outcome: 'VERIFIED', detail: ev.detail, latencyMs: ev.at - b.report.startedAt });
     return b.finish('VERIFIED', `execution is FLATTENING all positions (evidence after ${ev.at - b.report.startedAt} ms)`);
   }
+  b.watchLate({ wait: (ms, signal) => flattenEvidence(deps, sentAt, ms, signal), verified: 'execution is FLATTENING all positions' });
   b.channel({
     channel: 'nats',
     outcome: 'NOT_CONFIRMED',
-    detail: `no RECEIVED FLATTEN COMMAND line from ${deps.contract.containers.execution}`,
+    detail: `no RECEIVED FLATTEN COMMAND line written after the send by ${deps.contract.containers.execution}${unprovenNote(ev)}`,
   });
   return b.finish(
     'NOT_CONFIRMED',

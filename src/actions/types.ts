@@ -52,6 +52,8 @@ export interface ActionDeps {
   haltWatch: HaltWatch;
   audit: AuditSink;
   serviceUrl: (service: 'brain' | 'execution') => Promise<string | null>;
+  /** Aborted when the runtime stops: watches that outlive an action (follow-ups) end with it. */
+  lifetime?: AbortSignal;
 }
 
 export interface RunContext {

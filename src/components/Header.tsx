@@ -3,6 +3,8 @@ import { Box, Text } from 'ink';
 import { useApp, useCockpit, useUi } from '../screens/context.js';
 import type { ConnState, Target } from '../state/types.js';
 import { age, hhmm, hhmmss } from './format.js';
+import { breakerFlag, haltFlag, type SystemFlag } from './system-flags.js';
+import { useBreakerView } from './use-breaker.js';
 import { useTick } from './use-tick.js';
 import { theme } from './theme.js';
 
@@ -29,6 +31,12 @@ export function Header({ narrow, width }: { narrow: boolean; width: number }) {
   // The clock ticks once a second; the countdown must not read "61s" right after arming for 60.
   const now = Math.max(clock, Date.now());
   const clockText = everyMs === 1000 ? hhmmss(now) : hhmm(now);
+  // The system's state beside the cockpit's mode: SAFE only says the cockpit is not armed.
+  const execution = rt.contract.containers.execution;
+  const halt = useCockpit((s) => haltFlag(s, execution)?.text ?? '');
+  const breaker = breakerFlag(useBreakerView());
+  const flags: SystemFlag[] = [...(halt ? [{ text: halt, tone: 'bad' as const }] : []), ...(breaker ? [breaker] : [])];
+  const flagsWidth = flags.reduce((n, f) => n + f.text.length + 3, 0);
   const targets: Array<[Target, string]> = [
     ['nats', 'NATS'],
     ['docker', 'DOCKER'],
@@ -43,7 +51,7 @@ export function Header({ narrow, width }: { narrow: boolean; width: number }) {
   // Badges and mode never shrink (they are the point of the header); the title gives way first,
   // then the badges lose their ages.
   const full = targets.map(([t, label]) => badge(label, conns[t], now, false));
-  const fits = full.reduce((n, b) => n + b.text.length, 0) + 1 + mode.text.length <= width - 12;
+  const fits = full.reduce((n, b) => n + b.text.length, 0) + 1 + flagsWidth + mode.text.length <= width - 12;
   const badges = fits ? full : targets.map(([t, label]) => badge(label, conns[t], now, true));
   return (
     <Box height={1} width={width} overflow="hidden">
@@ -65,6 +73,12 @@ export function Header({ narrow, width }: { narrow: boolean; width: number }) {
             </Text>
           ))}
           <Text> </Text>
+          {flags.map((f) => (
+            <Text key={f.text}>
+              <Text inverse={f.tone === 'bad'} bold color={f.tone === 'bad' ? theme.bad : theme.warn}>{` ${f.text} `}</Text>
+              <Text> </Text>
+            </Text>
+          ))}
           <Text inverse bold color={mode.color}>
             {mode.text}
           </Text>

@@ -1,13 +1,15 @@
+import { performance } from 'node:perf_hooks';
 import { Box, Text } from 'ink';
-import { memo } from 'react';
+import { memo, useEffect, useState } from 'react';
 import { useApp, useCockpit, useUi } from '../screens/context.js';
+import { compileFilter, type LogFilter, plainText } from '../services/log-filter.js';
 import type { LogLine } from '../state/types.js';
+import { hhmmss } from './format.js';
 import { Pane } from './Pane.js';
 import { useThrottled } from './use-throttled.js';
 import { staleLabel } from './stale.js';
 import { theme } from './theme.js';
 
-const SGR = /\x1b\[[0-9;:]*m/g;
 const LEVEL_COLOR: Record<string, string | undefined> = { ERROR: theme.bad, FATAL: theme.bad, WARN: theme.warn };
 const EVIDENCE_COLOR: Record<string, string> = {
   halt: theme.bad,
@@ -18,34 +20,30 @@ const EVIDENCE_COLOR: Record<string, string> = {
   flatten: theme.warn,
 };
 
-function compile(filter: string): RegExp | null {
-  if (!filter) return null;
-  try {
-    return new RegExp(filter, 'gi');
-  } catch {
-    return null;
+/** Highlights the filter's matches with inverse video on the SGR-free text (so matches never split an escape). */
+function highlight(plain: string, filter: LogFilter): string {
+  let out = '';
+  let from = 0;
+  for (const [start, end] of filter.ranges(plain)) {
+    out += `${plain.slice(from, start)}\x1b[7m${plain.slice(start, end)}\x1b[27m`;
+    from = end;
   }
-}
-
-/** Highlights regex matches with inverse video on the SGR-free text (so matches never split an escape). */
-function highlight(plain: string, re: RegExp): string {
-  re.lastIndex = 0;
-  return plain.replace(re, (m) => (m ? `\x1b[7m${m}\x1b[27m` : m));
+  return out + plain.slice(from);
 }
 
 const LogRow = memo(function LogRow({
   line,
-  re,
+  filter,
   timestamps,
   wrap,
 }: {
   line: LogLine;
-  re: RegExp | null;
+  filter: LogFilter | null;
   timestamps: boolean;
   wrap: boolean;
 }) {
   const prefix = `${timestamps && line.ts ? `${line.ts.slice(11, 23)} ` : ''}${line.stream === 'stderr' ? '⁞' : ' '}`;
-  const text = re ? highlight(line.text.replace(SGR, ''), re) : line.text;
+  const text = filter ? highlight(plainText(line), filter) : line.text;
   const color = line.evidence ? EVIDENCE_COLOR[line.evidence] : LEVEL_COLOR[line.level];
   return (
     <Text wrap={wrap ? 'wrap' : 'truncate'} color={color} bold={!!line.evidence}>
@@ -55,16 +53,34 @@ const LogRow = memo(function LogRow({
   );
 });
 
-/** Picks the visible window: the `rows` lines ending at endSeq (or the newest), filtered. O(rows) when unfiltered. */
+/**
+ * Filter work one frame may do on lines not tested yet. A new filter on a full ring of long lines
+ * costs up to ~0.5 s (bench/log-filter.ts): done in slices, keys (`!`) are read between them.
+ */
+const FILTER_SLICE_MS = 30;
+
+/**
+ * Picks the visible window: the `rows` lines ending at endSeq (or the newest), filtered. O(rows) when
+ * unfiltered. `pending`: the filter ran out of this frame's time; the view stops at the first line
+ * not tested yet and the count is a lower bound, completed by the next frames.
+ */
 function visibleLines(
   rt: ReturnType<typeof useApp>['rt'],
   rows: number,
   endSeq: number | null,
-  re: RegExp | null,
+  filter: LogFilter | null,
   width: number,
   wrap: boolean,
-): { lines: LogLine[]; matches: number | null } {
+): { lines: LogLine[]; matches: number | null; pending: boolean } {
   const ring = rt.logPane.ring;
+  const deadline = performance.now() + FILTER_SLICE_MS;
+  let pending = false;
+  const passes = (l: LogLine): boolean | null => {
+    if (!filter) return true;
+    if (filter.known(l) || performance.now() < deadline) return filter.test(l);
+    pending = true;
+    return null;
+  };
   const out: LogLine[] = [];
   let used = 0;
   let i = ring.size - 1;
@@ -72,25 +88,26 @@ function visibleLines(
   for (; i >= 0 && used < rows; i--) {
     const l = ring.at(i);
     if (!l) continue;
-    if (re) {
-      re.lastIndex = 0;
-      if (!re.test(l.text.replace(SGR, ''))) continue;
-    }
-    const h = wrap ? Math.max(1, Math.ceil(l.text.replace(SGR, '').length / Math.max(10, width - 4))) : 1;
+    const hit = passes(l);
+    if (hit === null) break;
+    if (!hit) continue;
+    const h = wrap ? Math.max(1, Math.ceil(plainText(l).length / Math.max(10, width - 4))) : 1;
     if (used + h > rows && out.length > 0) break;
     out.push(l);
     used += h;
   }
   let matches: number | null = null;
-  if (re) {
+  if (filter) {
+    // Each line is tested once per filter (cached): later frames only test the new lines.
     matches = 0;
-    for (let j = 0; j < ring.size; j++) {
+    for (let j = ring.size - 1; j >= 0; j--) {
       const l = ring.at(j);
-      re.lastIndex = 0;
-      if (l && re.test(l.text.replace(SGR, ''))) matches++;
+      const hit = l ? passes(l) : false;
+      if (hit === null) break;
+      if (hit) matches++;
     }
   }
-  return { lines: out.reverse(), matches };
+  return { lines: out.reverse(), matches, pending };
 }
 
 export function LogsPane({ height, width }: { height: number; width: number }) {
@@ -102,16 +119,29 @@ export function LogsPane({ height, width }: { height: number; width: number }) {
   const lv = useUi((s) => s.logView);
   const filterInput = useUi((s) => s.filterInput);
   const rows = Math.max(1, height - 2 - (filterInput !== null || lv.filterError ? 1 : 0));
-  const re = compile(lv.filter);
-  const { lines, matches } = visibleLines(rt, rows, lv.follow ? null : lv.endSeq, re, width, lv.wrap);
+  const compiled = compileFilter(lv.filter);
+  const filter = compiled.ok ? compiled.filter : null;
+  const { lines, matches, pending } = visibleLines(rt, rows, lv.follow ? null : lv.endSeq, filter, width, lv.wrap);
+  // Filtering left for later frames: draw again on the next turn of the event loop, after input.
+  const [, setSlice] = useState(0);
+  useEffect(() => {
+    if (!pending) return;
+    const t = setTimeout(() => setSlice((n) => n + 1), 0);
+    return () => clearTimeout(t);
+  });
   const ring = rt.logPane.ring;
   const flags = [
+    // First, so a narrow title keeps it: by the lines' own times, measured when they arrived (stamped).
+    logs.behindMs !== null && logs.behindMs > 1000 && logs.at !== null
+      ? `BEHIND LIVE ${(logs.behindMs / 1000).toFixed(1)} s at ${hhmmss(logs.at)}`
+      : '',
     lv.follow ? 'follow' : 'PAUSED',
     lv.wrap ? 'wrap' : '',
     rt.logPane.preset !== 'tail' ? `since ${rt.logPane.preset}` : '',
     `${ring.size}/${ring.capacity}`,
     logs.dropped ? `dropped ${logs.dropped}` : '',
-    lv.filter ? `/${lv.filter}/ ${matches ?? 0} matches` : '',
+
+    lv.filter ? `/${lv.filter}/ ${pending ? `counting… ${matches ?? 0}+` : (matches ?? 0)} matches` : '',
   ].filter(Boolean);
   const title = `Logs ${logs.container ?? '(select a container, Enter)'}`;
   // logs.at starts at the attach time: without a line received there is nothing to be "as of".
@@ -138,7 +168,7 @@ export function LogsPane({ height, width }: { height: number; width: number }) {
       ) : null}
       <Box flexDirection="column" height={rows} overflow="hidden">
         {lines.map((l) => (
-          <LogRow key={l.seq} line={l} re={re} timestamps={lv.timestamps} wrap={lv.wrap} />
+          <LogRow key={l.seq} line={l} filter={filter} timestamps={lv.timestamps} wrap={lv.wrap} />
         ))}
       </Box>
     </Pane>

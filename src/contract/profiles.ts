@@ -58,6 +58,7 @@ export const TITAN_PROFILE: Contract = {
       health: { method: 'GET', path: '/health', auth: { hmac: false, jwt: false } },
       status: { method: 'GET', path: '/status', auth: { hmac: false, jwt: false } },
       breakerReset: { method: 'POST', path: '/breaker/reset', auth: { hmac: true, jwt: true } },
+      whoami: { method: 'GET', path: '/auth/whoami', auth: { hmac: true, jwt: true } },
     },
     execution: {
       defaultUrl: 'http://127.0.0.1:3002',
@@ -105,6 +106,7 @@ export const RUNBOOK_PROFILE: Contract = {
       health: { method: 'GET', path: '/health', auth: { hmac: false, jwt: false } },
       status: { method: 'GET', path: '/status', auth: { hmac: false, jwt: false } },
       breakerReset: { method: 'POST', path: '/api/breaker/reset', auth: { hmac: false, jwt: false } },
+      whoami: null,
     },
     execution: {
       defaultUrl: 'http://localhost:3002',

@@ -71,7 +71,8 @@ export interface Contract {
     auditSubject: string | null;
   };
   http: {
-    brain: ServiceHttp & { status: HttpRoute; breakerReset: HttpRoute };
+    /** whoami: a signed, side-effect-free check of the breaker reset's credentials (doctor); null when the profile has none. */
+    brain: ServiceHttp & { status: HttpRoute; breakerReset: HttpRoute; whoami: HttpRoute | null };
     execution: ServiceHttp;
   };
   containers: {

@@ -187,14 +187,118 @@ export const DEFAULT_BINDINGS: Binding[] = [
 /** Keys that may never be bound to a dangerous command (readline/vim muscle memory, k9s#1318). */
 const FORBIDDEN_FOR_DANGEROUS = /^(ctrl\+|escape$|enter$|backspace$|delete$|tab$|space$)/;
 
+/**
+ * The emergency stop's key. It opens the stop on every screen and inside every prompt, always: no
+ * override may take it away or give it to another command. So `!` can never be typed into a prompt
+ * (a reason, a confirmation word, the log filter); no confirmation word contains it.
+ */
+export const STOP_KEY = '!';
+
 export interface KeymapProblem {
   command: string;
   message: string;
 }
 
+const NAMED_KEYS = new Set([
+  'up',
+  'down',
+  'left',
+  'right',
+  'pageup',
+  'pagedown',
+  'home',
+  'end',
+  'enter',
+  'escape',
+  'tab',
+  'shift+tab',
+  'backspace',
+  'delete',
+  'space',
+]);
+const ALIASES: Record<string, string> = { esc: 'escape', return: 'enter', pgup: 'pageup', pgdn: 'pagedown', del: 'delete' };
+
 /**
- * Applies user overrides (`keymap: { "action.halt": "X" }`), validated: unknown commands, control
- * chords on dangerous commands and keys bound twice are refused with a readable problem.
+ * Every key name keyName() can produce from what Ink delivers, and so every key a config may use:
+ * one printable ASCII character, a named key, ctrl+letter, meta+letter/digit. Not deliverable,
+ * hence refused: function keys (Ink parses F1 but hands useInput an empty input with no flag set),
+ * ctrl+h/i/j/m (the terminal sends backspace, tab, newline, return), shift+letter (the letter
+ * arrives upper-case: write `H`), anything longer. test/ui/keymap-keys.test.tsx proves each
+ * class through Ink's own input parser.
+ */
+export function isDeliverableKey(k: string): boolean {
+  if (/^[\x21-\x7e]$/.test(k)) return true;
+  if (NAMED_KEYS.has(k)) return true;
+  if (/^ctrl\+[a-z]$/.test(k)) return !'hijm'.includes(k.slice(5));
+  return /^meta\+[a-zA-Z0-9]$/.test(k);
+}
+
+/** "Ctrl+X" → "ctrl+x", "Esc" → "escape"; single characters and meta+<char> keep their case. */
+export function normalizeKey(raw: string): string {
+  const k = raw.trim();
+  if (k.length <= 1) return k;
+  const meta = /^meta\+(.)$/i.exec(k);
+  if (meta) return `meta+${meta[1]}`;
+  const lower = k.toLowerCase();
+  return ALIASES[lower] ?? lower;
+}
+
+/** Why `k` cannot be used at all, or null. */
+function undeliverable(k: string): string | null {
+  if (isDeliverableKey(k)) return null;
+  if (/^f\d+$/.test(k)) return `'${k}' never reaches the cockpit (Ink does not report function keys); use ctrl+<letter>`;
+  if (/^ctrl\+[hijm]$/.test(k))
+    return `'${k}' arrives as ${{ h: 'backspace', i: 'tab', j: 'enter', m: 'enter' }[k.slice(5)]} in a terminal`;
+  if (/^shift\+[a-z]$/.test(k)) return `'${k}' is not a key name: write the upper-case letter ('${k.slice(6).toUpperCase()}')`;
+  return `'${k}' is not a key the cockpit can read (one character, a named key like pageup, ctrl+<letter> or meta+<letter>)`;
+}
+
+/**
+ * Why `k` cannot be an extra emergency-stop key, or null. The stop's keys are read before any
+ * prompt sees the key, so a printable one could never be typed into a prompt again (T would make
+ * HALT untypable), and the prompts' own editing and navigation keys must keep working there.
+ */
+function notForStop(k: string): string | null {
+  if (k === STOP_KEY) return null;
+  if (/^(ctrl|meta)\+/.test(k)) return null;
+  if (NAMED_KEYS.has(k)) return `'${k}' cannot open the emergency stop: prompts and the palette need it (add a ctrl+<letter> key instead)`;
+  return `'${k}' cannot open the emergency stop: it works inside prompts, where '${k}' must type itself (add a ctrl+<letter> key instead)`;
+}
+
+/** Checks one override; returns its keys, or the problem. */
+function checkOverride(b: Binding, value: string | string[]): { keys: string[] } | { problem: string } {
+  const keys = (Array.isArray(value) ? value : [value]).map(normalizeKey).filter(Boolean);
+  for (const k of keys) {
+    const why = undeliverable(k);
+    if (why) return { problem: why };
+  }
+  if (b.id === 'action.stopAll') {
+    if (!keys.includes(STOP_KEY))
+      return { problem: `'${STOP_KEY}' must stay the emergency stop; keys can only be added (e.g. ["${STOP_KEY}", "ctrl+x"])` };
+    for (const k of keys) {
+      const why = notForStop(k);
+      if (why) return { problem: why };
+    }
+    return { keys };
+  }
+  if (keys.includes(STOP_KEY)) return { problem: `'${STOP_KEY}' is the emergency stop and cannot be bound to anything else` };
+  const bad = keys.find((k) => b.dangerous && FORBIDDEN_FOR_DANGEROUS.test(k));
+  if (bad) return { problem: `'${bad}' cannot trigger an action (control chords and editing keys are too easy to hit)` };
+  return { keys };
+}
+
+/** Two bindings clash when one key would reach both: same scope, or either one global. */
+function clashes(a: Binding, b: Binding): boolean {
+  const sa = a.scope ?? 'global';
+  const sb = b.scope ?? 'global';
+  return sa === sb || sa === 'global' || sb === 'global' || a.id === 'action.stopAll' || b.id === 'action.stopAll';
+}
+
+/**
+ * Applies user overrides (`keymap: { "action.halt": "X" }`), validated: unknown commands, keys the
+ * cockpit cannot read, control chords on dangerous commands, anything that would take `!` from
+ * the emergency stop, printable or editing keys on the stop, and keys bound twice are refused
+ * with a readable problem.
  */
 export function buildKeymap(
   overrides: Record<string, string | string[]>,
@@ -208,24 +312,47 @@ export function buildKeymap(
       problems.push({ command, message: `unknown command; known: ${DEFAULT_BINDINGS.map((x) => x.id).join(', ')}` });
       continue;
     }
-    const keys = (Array.isArray(value) ? value : [value]).map((k) => k.trim()).filter(Boolean);
-    const bad = keys.find((k) => b.dangerous && FORBIDDEN_FOR_DANGEROUS.test(k));
-    if (bad) {
-      problems.push({ command, message: `'${bad}' cannot trigger an action (control chords and editing keys are too easy to hit)` });
-      continue;
+    const checked = checkOverride(b, value);
+    if ('problem' in checked) problems.push({ command, message: checked.problem });
+    else b.keys = checked.keys;
+  }
+  // Checked on the full table, read-only or not: a config is valid or not whatever the mode. The
+  // problem names the command the operator changed, not the default it collides with.
+  for (const [i, b] of bindings.entries()) {
+    for (const k of b.keys) {
+      const other = bindings.slice(0, i).find((o) => o.keys.includes(k) && clashes(o, b));
+      if (!other) continue;
+      const [mine, theirs] = b.id in overrides ? [b, other] : [other, b];
+      problems.push({ command: mine.id, message: `key '${k}' is already bound to ${theirs.id}` });
     }
-    b.keys = keys;
   }
   if (readOnly) bindings = bindings.filter((b) => !b.dangerous);
-  const seen = new Map<string, CommandId>();
-  for (const b of bindings) {
-    for (const k of b.keys) {
-      const other = seen.get(`${b.scope ?? 'global'}:${k}`);
-      if (other && other !== b.id) problems.push({ command: b.id, message: `key '${k}' is already bound to ${other}` });
-      seen.set(`${b.scope ?? 'global'}:${k}`, b.id);
-    }
-  }
   return { bindings, problems };
+}
+
+/**
+ * The keymap check config loading runs (src/config/load.ts): the first problem as one line,
+ * `keymap.<command>: <why>`, or null when the overrides are valid.
+ */
+export function keymapConfigProblem(overrides: Record<string, string | string[]>): string | null {
+  const p = buildKeymap(overrides, false).problems[0];
+  return p ? `keymap.${p.command}: ${p.message}` : null;
+}
+
+/**
+ * The keys of the emergency stop and of every other action under these overrides, read-only or
+ * not: a read-only cockpit answers them with a notice instead of ignoring them.
+ */
+export function actionKeys(overrides: Record<string, string | string[]>): { stop: string[]; actions: Set<string>; palette: Set<string> } {
+  const { bindings, problems } = buildKeymap(overrides, false);
+  const table = problems.length ? DEFAULT_BINDINGS : bindings;
+  const dangerous = table.filter((b) => b.dangerous);
+  const stop = table.find((b) => b.id === 'action.stopAll')?.keys ?? [STOP_KEY];
+  return {
+    stop: stop.includes(STOP_KEY) ? stop : [STOP_KEY, ...stop],
+    actions: new Set(dangerous.flatMap((b) => b.keys)),
+    palette: new Set(dangerous.flatMap((b) => (b.palette ? [b.palette] : []))),
+  };
 }
 
 /** Ink's (input, key) → the canonical key name used in the table. */

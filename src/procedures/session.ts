@@ -48,6 +48,8 @@ export interface SessionOptions {
   gate?: () => string | null;
   /** Environment of host commands (default: the operator's, see commandEnv). */
   env?: NodeJS.ProcessEnv;
+  /** What the procedures act on when it is not this host (the demo's sandbox), in one line for the screen. */
+  sandbox?: string;
 }
 
 /** The step shown when the operator chose none: the running one, else the one that stopped the run, else the last. */
@@ -71,6 +73,11 @@ export class ProcedureSession {
 
   get busy(): boolean {
     return this.run.getState().status === 'running';
+  }
+
+  /** One line saying what the procedures act on, when it is a sandbox (the demo); else null. */
+  get sandbox(): string | null {
+    return this.opts.sandbox ?? null;
   }
 
   get selectedId(): ProcedureId {

@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import type { ActionLayer } from '../actions/layer.js';
 import type { ProcedureSession } from '../procedures/session.js';
 import type { ActionId, ActionParams } from '../actions/types.js';
-import { type Binding, type CommandId, keyName, resolveKey } from '../keymap/keymap.js';
+import { actionKeys, type Binding, type CommandId, keyName, resolveKey } from '../keymap/keymap.js';
 import type { Runtime } from '../runtime.js';
+import { compileFilter, MAX_FILTER_CHARS } from '../services/log-filter.js';
 import type { LogPresetId } from '../services/log-pane.js';
 import type { ChannelOutcome } from '../state/types.js';
 import { helpGrid, helpRows } from './help-layout.js';
@@ -25,6 +26,11 @@ const ACTION_OF: Partial<Record<CommandId, ActionId>> = {
   'action.recover': 'recover',
 };
 
+/** What a read-only cockpit answers to `!` and every action key, instead of ignoring them. */
+export const READ_ONLY_NOTICE = 'read-only: no actions (this cockpit was started read-only: --read-only or readOnly: true)';
+/** A read-only refusal is a reflex answer: it clears itself after this long. */
+const READ_ONLY_NOTICE_MS = 4000;
+
 const PRESET_OF: Partial<Record<CommandId, LogPresetId>> = {
   'logs.presetTail': 'tail',
   'logs.preset1m': '1m',
@@ -42,6 +48,9 @@ export class Controller {
   private stepResolver: ((go: boolean) => void) | null = null;
   /** Terminal size, reported by the root component like keys are: paging needs it. */
   private viewport = { columns: 80, rows: 24 };
+  /** The emergency stop's keys and every action key, read-only or not (read-only answers them). */
+  private readonly keys: ReturnType<typeof actionKeys>;
+  private noticeTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly rt: Runtime,
@@ -51,7 +60,9 @@ export class Controller {
     private readonly quit: () => void,
     /** The runbook procedures screen's own key handling (null: no procedures screen). */
     readonly procedures: ProcedureSession | null = null,
-  ) {}
+  ) {
+    this.keys = actionKeys(rt.config.keymap);
+  }
 
   get armSeconds(): number {
     return this.rt.config.ui.armSeconds;
@@ -82,8 +93,10 @@ export class Controller {
     }
     const s = this.ui.getState();
     const name = keyName(input, key);
-    // The emergency stop is reachable from every screen and every prompt.
-    if (name === this.stopKey() && this.actions && !s.prompt?.word.includes('!')) {
+    // The emergency stop is reachable from every screen and every prompt, always (its keys are
+    // never printable except `!`, which no prompt takes: src/keymap/keymap.ts).
+    if (this.keys.stop.includes(name)) {
+      if (!this.actions) return this.readOnlyNotice();
       if (s.prompt?.actionId !== 'stop-all') {
         if (s.prompt) this.recordCancel(s.prompt, 'replaced by the emergency stop');
         // A recovery waiting between steps stops there: the operator chose the emergency stop.
@@ -112,6 +125,7 @@ export class Controller {
       return;
     }
     const b = resolveKey(this.bindings, name, s.screen === 'cockpit' ? s.focus : 'other');
+    if (!b && !this.actions && this.keys.actions.has(name)) return this.readOnlyNotice();
     if (!b) return;
     // Off the cockpit, movement keys move that screen, never the (hidden) cockpit selection.
     if (s.screen !== 'cockpit' && b.id.startsWith('nav.')) return this.scrollScreen(b.id);
@@ -150,8 +164,15 @@ export class Controller {
     }
   }
 
-  private stopKey(): string {
-    return this.bindings.find((b) => b.id === 'action.stopAll')?.keys[0] ?? '!';
+  /** Read-only: say so, every time, for a few seconds (the readiness line says READ-ONLY for good). */
+  private readOnlyNotice(): void {
+    const notice = { text: READ_ONLY_NOTICE, tone: 'warn' as const, at: Date.now() };
+    this.ui.setState({ notice });
+    if (this.noticeTimer) clearTimeout(this.noticeTimer);
+    this.noticeTimer = setTimeout(() => {
+      if (this.ui.getState().notice === notice) this.ui.setState({ notice: null });
+    }, READ_ONLY_NOTICE_MS);
+    this.noticeTimer.unref?.();
   }
 
   /** Runs a command of the keymap (from a key or the palette). */
@@ -267,7 +288,7 @@ export class Controller {
   }
 
   openAction(id: ActionId, params: ActionParams): void {
-    if (!this.actions) return this.notice('read-only mode: no actions are available', 'warn');
+    if (!this.actions) return this.readOnlyNotice();
     const plan = this.actions.plan(id, params);
     if (plan.invalid) return this.notice(plan.invalid, 'error');
     if (plan.needsArm && !this.isArmed())
@@ -286,7 +307,8 @@ export class Controller {
       stage: askReason ? 'reason' : 'word',
       input: '',
     };
-    this.ui.setState({ prompt, palette: null, filterInput: null });
+    // Whatever was open gives way to the prompt (a pending "quit anyway?" too).
+    this.ui.setState({ prompt, palette: null, filterInput: null, confirmQuit: false });
   }
 
   private onPromptKey(input: string, name: string): void {
@@ -388,6 +410,7 @@ export class Controller {
       const exact = this.paletteEntries().find((e) => text === e.name || text.startsWith(`${e.name} `));
       const m = exact ?? matches[pal.selected];
       this.ui.setState({ palette: null });
+      if (!m && !this.actions && this.keys.palette.has(text.split(/\s+/)[0] ?? '')) return this.readOnlyNotice();
       if (!m) return this.notice(`unknown command: ${text}`, 'error');
       const arg = text.startsWith(`${m.name} `) ? text.slice(m.name.length + 1).trim() : undefined;
       if (m.name === 'filter') return this.ui.setState({ filterInput: arg ?? '' });
@@ -404,15 +427,13 @@ export class Controller {
     if (name === 'backspace' || name === 'delete')
       return this.ui.setState({ filterInput: text.slice(0, -1), logView: { ...lv, filterError: undefined } });
     if (name === 'enter') {
-      try {
-        if (text) new RegExp(text, 'i');
-        this.ui.setState({ filterInput: null, logView: { ...lv, filter: text, filterError: undefined, matchSeq: null } });
-      } catch (e) {
-        this.ui.setState({ logView: { ...lv, filterError: `invalid regex: ${(e as Error).message}` } });
-      }
-      return;
+      // Linear-time RE2 (src/services/log-filter.ts): no pattern can freeze the cockpit.
+      const compiled = compileFilter(text);
+      if (!compiled.ok) return this.ui.setState({ logView: { ...lv, filterError: compiled.error } });
+      return this.ui.setState({ filterInput: null, logView: { ...lv, filter: text, filterError: undefined, matchSeq: null } });
     }
-    if (input && !/[\x00-\x1f]/.test(input)) this.ui.setState({ filterInput: text + input, logView: { ...lv, filterError: undefined } });
+    if (input && !/[\x00-\x1f]/.test(input) && text.length + input.length <= MAX_FILTER_CHARS)
+      this.ui.setState({ filterInput: text + input, logView: { ...lv, filterError: undefined } });
   }
 
   private selectedContainer(): string | null {
@@ -447,18 +468,16 @@ export class Controller {
   private jumpMatch(dir: 1 | -1): void {
     const lv = this.ui.getState().logView;
     if (!lv.filter) return this.notice('no filter: press / to set one');
-    let re: RegExp;
-    try {
-      re = new RegExp(lv.filter, 'i');
-    } catch {
-      return;
-    }
+    // The pane's own predicate on the pane's own text: n/N land exactly on the lines it shows.
+    const compiled = compileFilter(lv.filter);
+    if (!compiled.ok || !compiled.filter) return;
+    const filter = compiled.filter;
     const ring = this.rt.logPane.ring;
     const from = lv.matchSeq ?? lv.endSeq ?? ring.at(ring.size - 1)?.seq ?? 0;
     const idx: number[] = [];
     for (let i = 0; i < ring.size; i++) {
       const l = ring.at(i);
-      if (l && re.test(l.text)) idx.push(l.seq);
+      if (l && filter.test(l)) idx.push(l.seq);
     }
     const target = dir > 0 ? idx.find((q) => q > from) : [...idx].reverse().find((q) => q < from);
     if (target === undefined) return this.notice(dir > 0 ? 'no later match' : 'no earlier match');
@@ -480,5 +499,6 @@ export class Controller {
 
   dispose(): void {
     if (this.armTimer) clearTimeout(this.armTimer);
+    if (this.noticeTimer) clearTimeout(this.noticeTimer);
   }
 }

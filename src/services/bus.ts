@@ -14,7 +14,8 @@ import { type BackoffPolicy, backoffDelay, resolveBackoff } from './bus/backoff.
 import { buildConnectOptions, secretsOf } from './bus/connect-options.js';
 import { decodeMessage, type Validate } from './bus/decode.js';
 import { publishSubjectProblem, subscribeSubjectProblem } from './bus/subjects.js';
-import { endpointOf, errorText, printable, redact } from './bus/text.js';
+import { endpointOf, errorText, printable } from './bus/text.js';
+import { redact, registerSecret } from './redact.js';
 
 export interface BusOptions {
   servers: string[];
@@ -35,8 +36,17 @@ export interface BusOptions {
   pingIntervalMs?: number;
 }
 
-export type PublishFailure = 'not-connected' | 'permission-denied' | 'timeout' | 'error';
+/**
+ * Why a publish is not confirmed. 'unconfirmed' means it left this process (the server may act on it
+ * later: a frozen server, a link lost mid-way), so it is never reported as "nothing was sent"; the
+ * others mean the command certainly did not reach a server that would act on it.
+ */
+export type PublishFailure = 'not-connected' | 'permission-denied' | 'unconfirmed' | 'error';
 export type PublishResult = { ok: true; latencyMs: number } | { ok: false; reason: PublishFailure; detail: string; latencyMs: number };
+
+export type AskResult =
+  | { ok: true; value: unknown }
+  | { ok: false; reason: 'not-connected' | 'no-responders' | 'timeout' | 'error'; detail: string };
 
 export interface BusStats {
   received: number;
@@ -58,7 +68,6 @@ const afterMicrotasks = (): Promise<void> => new Promise((resolve) => setImmedia
 
 export class Bus {
   private readonly backoff: BackoffPolicy;
-  private readonly secrets: string[];
   private readonly configuredEndpoints: string;
   private readonly subs = new Set<SubEntry>();
   /** Publish permission errors seen per subject; publishCommand compares before/after its round trip. */
@@ -85,7 +94,7 @@ export class Bus {
     private readonly emit: Emit,
   ) {
     this.backoff = resolveBackoff(opts.backoff);
-    this.secrets = secretsOf(opts);
+    for (const s of secretsOf(opts)) registerSecret(s);
     this.configuredEndpoints = opts.servers.map(endpointOf).join(', ');
   }
 
@@ -153,12 +162,39 @@ export class Bus {
     if (outcome === 'confirmed') return { ok: true, latencyMs: Math.round(performance.now() - t0) };
     if (outcome === 'timeout') {
       const ms = this.opts.confirmTimeoutMs ?? DEFAULT_CONFIRM_TIMEOUT_MS;
-      return fail('timeout', `NATS did not confirm within ${ms} ms. The command may or may not have been delivered; verify its effect.`);
+      return fail(
+        'unconfirmed',
+        `NATS did not confirm within ${ms} ms. The command may or may not have been delivered; verify its effect.`,
+      );
     }
     return fail(
-      'error',
+      'unconfirmed',
       `the connection to NATS dropped before the server confirmed (${outcome.lost}). The command may or may not have been delivered; verify its effect.`,
     );
+  }
+
+  /**
+   * A request for the server's own answers (`$SYS.REQ.USER.INFO`), never for a command: it is not
+   * confirmed, not retried, and its failure is a reason, not an exception.
+   */
+  async ask(subject: string, timeoutMs: number): Promise<AskResult> {
+    const nc = this.nc;
+    if (!nc || !this.isConnected())
+      return { ok: false, reason: 'not-connected', detail: `not connected to NATS at ${this.configuredEndpoints}` };
+    try {
+      const msg = await nc.request(subject, '', { timeout: timeoutMs });
+      try {
+        return { ok: true, value: JSON.parse(msg.string()) as unknown };
+      } catch {
+        return { ok: false, reason: 'error', detail: `${subject} answered with something that is not JSON` };
+      }
+    } catch (e) {
+      const text = errorText(e);
+      if (/no responders|503/i.test(text))
+        return { ok: false, reason: 'no-responders', detail: `nothing answers ${subject} on this server` };
+      if (/timeout/i.test(text)) return { ok: false, reason: 'timeout', detail: `${subject} got no answer within ${timeoutMs} ms` };
+      return { ok: false, reason: 'error', detail: this.clean(text) };
+    }
   }
 
   /**
@@ -470,6 +506,6 @@ export class Bus {
   }
 
   private clean(text: string): string {
-    return printable(redact(text, this.secrets));
+    return printable(redact(text));
   }
 }

@@ -108,10 +108,10 @@ function unexpected(r: Response, expected: string): Part {
   return { status: 'error', detail: `HTTP ${r.status} but expected ${expected}, got ${printable(r.text, 120)}` };
 }
 
-/** brain's 401/403 bodies carry {error, message}; fall back to the raw text. */
+/** brain's 401/403 bodies carry {error, message} or {error, details}; fall back to the raw text. */
 function serverMessage(r: Response): string {
   if (isObj(r.body)) {
-    const parts = [r.body.error, r.body.message].filter((p): p is string => typeof p === 'string' && p !== '');
+    const parts = [r.body.error, r.body.message, r.body.details].filter((p): p is string => typeof p === 'string' && p !== '');
     if (parts.length > 0) return printable(parts.join(': '), 160);
   }
   return orEmpty(r.text);

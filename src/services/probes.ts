@@ -1,6 +1,7 @@
 import type { Emit } from '../state/events.js';
 import type { ConnState, ProbeResult } from '../state/types.js';
-import { errorText, printable, redact } from './bus/text.js';
+import { errorText, printable } from './bus/text.js';
+import { redact, redactUrl } from './redact.js';
 import { httpRequest } from './http/client.js';
 import { classifyProbe, type ProbeKind } from './probe-classify.js';
 
@@ -139,7 +140,7 @@ export class Probes {
     const verdict = classifyProbe(target.kind, outcome);
     const result: ProbeResult = {
       name: target.name,
-      url: `${redact(base, [])}${target.path}`,
+      url: `${redactUrl(base)}${target.path}`,
       status: verdict.status,
       latencyMs: outcome.latencyMs,
       at,
@@ -158,7 +159,7 @@ export class Probes {
       const now = Date.now();
       this.opts.emit(
         verdict.breaker.ok
-          ? { type: 'breaker', status: verdict.breaker.value, source: 'status', at: now }
+          ? { type: 'breaker', status: verdict.breaker.value, source: 'status', at: now, dataAt: now }
           : { type: 'breaker.error', error: verdict.breaker.error, at: now },
       );
     }
@@ -178,7 +179,7 @@ export class Probes {
       if (!url) return { ok: false, detail: `address of ${target.name} unknown (container not running, or no URL configured)` };
       return { ok: true, url };
     } catch (err) {
-      return { ok: false, detail: `address of ${target.name} unknown: ${printable(redact(errorText(err), []))}` };
+      return { ok: false, detail: `address of ${target.name} unknown: ${printable(redact(errorText(err)))}` };
     } finally {
       clearTimeout(timer);
     }

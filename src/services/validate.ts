@@ -29,10 +29,20 @@ export function parseBreakerStatus(v: unknown): Validated<BreakerStatus> {
   return { ok: true, value: s };
 }
 
-/** `titan.data.dashboard.update.v1`: `{type:"STATE_UPDATE", timestamp, circuitBreaker, ...}`. */
-export function validateDashboard(v: unknown): Validated<{ circuitBreaker: BreakerStatus }> {
+/**
+ * `titan.data.dashboard.update.v1`: `{type:"STATE_UPDATE", timestamp, circuitBreaker, lastUpdated, ...}`.
+ * `timestamp` is when brain published; `lastUpdated` is when it computed the (cached) content, the
+ * only age that describes the breaker value. Absent or unreadable: the value's age is unknown.
+ */
+export function validateDashboard(v: unknown): Validated<{ circuitBreaker: BreakerStatus; lastUpdated: number | null }> {
   if (!isObj(v)) return { ok: false, error: 'dashboard update is not a JSON object' };
   const cb = parseBreakerStatus(v.circuitBreaker);
   if (!cb.ok) return cb;
-  return { ok: true, value: { circuitBreaker: cb.value } };
+  return { ok: true, value: { circuitBreaker: cb.value, lastUpdated: epochMs(v.lastUpdated) } };
+}
+
+/** A time given as epoch milliseconds or an ISO string; null when it is neither. */
+function epochMs(v: unknown): number | null {
+  const ms = typeof v === 'number' ? v : typeof v === 'string' ? Date.parse(v) : Number.NaN;
+  return Number.isFinite(ms) && ms > 0 ? ms : null;
 }

@@ -1,3 +1,4 @@
+import type { Checks } from './checks.js';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { CockpitEvent } from './events.js';
 import type {
@@ -26,11 +27,23 @@ export interface CockpitState {
    * When each source last confirmed its value, kept apart from the values: a confirmation that
    * changes nothing must not replace the value object, or every pane would redraw (idle CPU).
    */
-  confirmed: { containers: number | null; haltFile: number | null; breaker: number | null };
+  confirmed: {
+    containers: number | null;
+    haltFile: number | null;
+    breaker: number | null;
+    /** The breaker data's own time (see state/breaker.ts); kept here so a new age alone redraws nothing. */
+    breakerDataAt: number | null;
+  };
   containers: Sourced<ContainerInfo[]>;
   haltFile: Sourced<HaltFileState | null>;
   /** Last halt/lift/breaker evidence line per service. */
-  evidence: { execution: EvidenceLine | null; brain: EvidenceLine | null; recent: EvidenceLine[] };
+  evidence: {
+    execution: EvidenceLine | null;
+    brain: EvidenceLine | null;
+    recent: EvidenceLine[];
+    /** Candidate lines the evidence watch had to drop: verification cannot claim it saw everything. */
+    gap?: { service: 'execution' | 'brain'; lost: number; at: number };
+  };
   breaker: Sourced<BreakerStatus | null> & { source?: 'status' | 'dashboard' };
   probes: Record<string, ProbeResult>;
   bus: {
@@ -38,9 +51,12 @@ export interface CockpitState {
     lastMalformed?: { subject: string; error: string; at: number };
     denied: Record<string, { error: string; at: number }>;
   };
-  logs: { container: string | null; version: number; dropped: number; error?: string; at: number | null };
+  /** behindMs: the pane's newest line's lag behind live, by the line's own time (null: unknown). */
+  logs: { container: string | null; version: number; dropped: number; error?: string; at: number | null; behindMs: number | null };
   actions: { last: ActionReport | null; history: ActionReport[] };
   audit: { recent: AuditEntry[]; alarm: { error: string; at: number } | null };
+  /** Stop-path checks a connection cannot answer (publish permission, brain credentials). */
+  checks: Checks;
 }
 
 const RECENT_EVIDENCE = 20;
@@ -51,16 +67,17 @@ export function initialState(now = Date.now()): CockpitState {
   const conn = (): ConnState => ({ status: 'connecting', since: now });
   return {
     connections: { nats: conn(), docker: conn(), brain: conn(), execution: conn() },
-    confirmed: { containers: null, haltFile: null, breaker: null },
+    confirmed: { containers: null, haltFile: null, breaker: null, breakerDataAt: null },
     containers: { value: [], at: null },
     haltFile: { value: null, at: null },
     evidence: { execution: null, brain: null, recent: [] },
     breaker: { value: null, at: null },
     probes: {},
     bus: { malformed: 0, denied: {} },
-    logs: { container: null, version: 0, dropped: 0, at: null },
+    logs: { container: null, version: 0, dropped: 0, at: null, behindMs: null },
     actions: { last: null, history: [] },
     audit: { recent: [], alarm: null },
+    checks: {},
   };
 }
 
@@ -80,6 +97,12 @@ function confirm<K extends keyof CockpitState['confirmed']>(s: CockpitState, key
 /** Pure reducer: the only place state changes. Returns the same object when nothing changed. */
 export function reduce(s: CockpitState, e: CockpitEvent): CockpitState {
   switch (e.type) {
+    case 'check': {
+      const prev = s.checks[e.id];
+      // The same verdict again changes nothing on screen: keep the object (no redraw).
+      if (prev && prev.state === e.result.state && prev.detail === e.result.detail) return s;
+      return { ...s, checks: { ...s.checks, [e.id]: e.result } };
+    }
     case 'conn': {
       const prev = s.connections[e.target];
       const merged: ConnState = {
@@ -104,10 +127,11 @@ export function reduce(s: CockpitState, e: CockpitEvent): CockpitState {
         ...s,
         evidence: { ...s.evidence, [e.line.service]: e.line, recent: pushBounded(s.evidence.recent, e.line, RECENT_EVIDENCE) },
       };
-    case 'breaker':
-      if (s.breaker.error === undefined && s.breaker.source === e.source && same(s.breaker.value, e.status))
-        return confirm(s, 'breaker', e.at);
-      return { ...s, breaker: { value: e.status, at: e.at, source: e.source }, confirmed: { ...s.confirmed, breaker: e.at } };
+    case 'breaker': {
+      const confirmed = { ...s.confirmed, breaker: e.at, breakerDataAt: e.dataAt };
+      if (s.breaker.error === undefined && s.breaker.source === e.source && same(s.breaker.value, e.status)) return { ...s, confirmed };
+      return { ...s, breaker: { value: e.status, at: e.at, source: e.source }, confirmed };
+    }
     case 'breaker.error':
       return { ...s, breaker: { ...s.breaker, error: e.error, errorAt: e.at } };
     case 'probe':
@@ -117,16 +141,31 @@ export function reduce(s: CockpitState, e: CockpitEvent): CockpitState {
     case 'bus.denied':
       return { ...s, bus: { ...s.bus, denied: { ...s.bus.denied, [e.subject]: { error: e.error, at: e.at } } } };
     case 'logs.attached':
-      return { ...s, logs: { container: e.container, version: s.logs.version + 1, dropped: 0, at: e.at } };
+      return { ...s, logs: { container: e.container, version: s.logs.version + 1, dropped: 0, at: e.at, behindMs: null } };
     case 'logs.batch':
       if (e.container !== s.logs.container) return s;
-      return { ...s, logs: { ...s.logs, version: s.logs.version + 1, dropped: s.logs.dropped + e.dropped, at: e.at, error: undefined } };
+      return {
+        ...s,
+        logs: {
+          ...s.logs,
+          version: s.logs.version + 1,
+          dropped: s.logs.dropped + e.dropped,
+          at: e.at,
+          error: undefined,
+          behindMs: e.behindMs ?? s.logs.behindMs,
+        },
+      };
+    case 'evidence.gap':
+      return { ...s, evidence: { ...s.evidence, gap: { service: e.service, lost: (s.evidence.gap?.lost ?? 0) + e.lost, at: e.at } } };
     case 'logs.error':
       if (e.container !== s.logs.container) return s;
       return { ...s, logs: { ...s.logs, error: e.error } };
     case 'action.report': {
       const others = s.actions.history.filter((r) => r.id !== e.report.id);
-      return { ...s, actions: { last: e.report, history: pushBounded(others, e.report, ACTION_HISTORY) } };
+      // A late update of an older action (its follow-up watch) must not cover a newer action's banner.
+      const last = s.actions.last;
+      const current = last === null || last.id === e.report.id || e.report.startedAt >= last.startedAt ? e.report : last;
+      return { ...s, actions: { last: current, history: pushBounded(others, e.report, ACTION_HISTORY) } };
     }
     case 'audit.appended':
       return { ...s, audit: { ...s.audit, recent: pushBounded(s.audit.recent, e.entry, AUDIT_RECENT) } };

@@ -72,8 +72,14 @@ export interface EvidenceLine {
   text: string;
   /** Time the cockpit received the line. */
   at: number;
-  /** Time stamped in the line, when it had one. */
+  /** Time stamped in the line, when it had one (the engine's own, else Docker's). */
   lineTime?: string;
+  /**
+   * When the engine wrote the line, by its own timestamp field (ms), only when the line parsed and
+   * carried one. The only time that proves a line is later than a command: Docker and the cockpit
+   * may read a line written before the command after it, when the pipe is backed up.
+   */
+  writtenAt?: number;
 }
 
 export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL' | '';
@@ -110,6 +116,8 @@ export interface ActionReport {
   channels: ChannelOutcome[];
   /** Suggested next escalation, when not verified. */
   next?: string;
+  /** Set on the update that the watch after the report produced (late evidence, or its end). */
+  followUp?: 'late-verified' | 'late-rejected' | 'watch-ended';
 }
 
 export interface AuditEntry {
@@ -127,4 +135,6 @@ export interface AuditEntry {
   channels: ChannelOutcome[];
   latencyMs: number | null;
   error: string | null;
+  /** A follow-up record for the same action id: evidence that arrived after the report. */
+  followUp?: 'late-verified' | 'late-rejected' | 'watch-ended';
 }

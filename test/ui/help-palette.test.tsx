@@ -85,15 +85,24 @@ describe('palette', () => {
 });
 
 describe('read-only', () => {
-  it("shows READ-ONLY; '!' and 'H' do nothing; help has no action keys; the palette has no action command", async () => {
+  it("shows READ-ONLY; '!' and 'H' open nothing but say so; help has no action keys; the palette has no action command", async () => {
     c = mountCockpit({ columns: 200, rows: 50, flags: { 'read-only': true } });
     let plain = await c.waitForText('READ-ONLY');
     expect(plain.split('\n')[0]).toMatch(/ READ-ONLY $/);
+    // The readiness line makes no claim the cockpit cannot keep.
+    expect(plain.split('\n')[1]).toMatch(/^READ-ONLY\s+no actions from this cockpit, the emergency stop included/);
+    expect(plain).not.toContain('STOP READY');
     expect(c.controller.actions).toBeNull();
 
+    // Each action key answers on screen, the emergency stop first, and opens nothing.
+    for (const key of ['!', 'H', 'a', 'K']) {
+      c.controller.ui.setState({ notice: null });
+      await c.press(key);
+      plain = await c.waitForText('read-only: no actions');
+      expect(plain.split('\n').some((l) => l.startsWith('read-only: no actions'))).toBe(true);
+      expect(c.controller.ui.getState().prompt).toBeNull();
+    }
     // Keys are handled in order: had '!' or 'H' opened a prompt, '?' would be typed into it.
-    await c.press('!');
-    await c.press('H');
     await c.press('?');
     plain = await c.waitForText('Help');
     expect(plain).toContain('READ-ONLY: no actions are registered');
@@ -122,10 +131,21 @@ describe('read-only', () => {
     await c.type('halt');
     await c.waitForText('no matching command');
     await c.press(KEY.enter);
-    await c.waitForText('unknown command: halt');
+    await c.waitForText('read-only: no actions');
     expect(c.controller.ui.getState().prompt).toBeNull();
     // The footer offers no action either.
     expect(c.text().split('\n').at(-1)).not.toMatch(/STOP|halt|arm/);
     expect(c.off.auditEntries()).toEqual([]);
   });
+
+  it('the read-only answer clears itself after a few seconds; `!` inside the log filter answers too', async () => {
+    c = mountCockpit({ columns: 120, rows: 34, flags: { 'read-only': true } });
+    await c.waitForText('READ-ONLY');
+    await c.press('/');
+    await c.waitForText('filter /▌');
+    await c.press('!');
+    await c.waitForText('read-only: no actions');
+    expect(c.controller.ui.getState().filterInput).toBe(''); // not typed, and the filter stays open
+    await c.waitForFrame((p) => !p.includes('read-only: no actions'), 8000, 'the notice gone');
+  }, 15_000);
 });

@@ -53,6 +53,16 @@ describe('logs pane', () => {
     await c.waitForText('order 40 accepted');
   });
 
+  it("says how far behind live the stream is, by the lines' own times, and stops saying it once caught up", async () => {
+    c = mountWithLogs(120, 30);
+    feed(c, ['order 1 accepted']);
+    await c.waitForText('order 1 accepted');
+    c.rt.store.emit({ type: 'logs.batch', container: EXEC, added: 0, dropped: 0, at: Date.now(), behindMs: 6200 });
+    expect(logsTitle(await c.waitForText('BEHIND LIVE'))).toMatch(/BEHIND LIVE 6\.2 s at \d\d:\d\d:\d\d/);
+    c.rt.store.emit({ type: 'logs.batch', container: EXEC, added: 0, dropped: 0, at: Date.now(), behindMs: 40 });
+    await c.waitForFrame((plain) => !logsTitle(plain).includes('BEHIND LIVE') && logsTitle(plain) !== '');
+  });
+
   it("'/' + regex + Enter shows the match count in the title and highlights the matches", async () => {
     c = mountWithLogs();
     feed(c, ['tick ok', 'ERROR risk limit', 'tick ok', 'error: nats slow', 'tick ok']);
@@ -72,7 +82,7 @@ describe('logs pane', () => {
     await c.waitForText('filter /err▌');
     await c.press('(');
     await c.press(KEY.enter);
-    await c.waitForText('filter /err(▌  invalid regex');
+    await c.waitForText('filter /err(▌  invalid filter: missing closing )');
     expect(logsTitle(c.text())).toContain('/err/ 2 matches');
     await c.press(KEY.backspace);
     await c.waitForText('filter /err▌  (Enter applies');
@@ -80,6 +90,61 @@ describe('logs pane', () => {
     await c.press(KEY.escape);
     await c.waitForFrame((p) => p.includes('tick ok') && !p.includes('matches'), 3000, 'the unfiltered view');
   });
+
+  it("n/N jump with the pane's own predicate on the pane's own text (colour codes are not text)", async () => {
+    c = mountWithLogs();
+    feed(c, ['tick 1', '\x1b[31mred\x1b[0m alert one', 'tick 2', 'tick 3', '\x1b[31mred\x1b[0m alert two', 'tick 4']);
+    await c.waitForText('tick 4');
+    await c.press('/');
+    await c.type('red alert');
+    await c.press(KEY.enter);
+    await c.waitForText('/red alert/ 2 matches');
+    await c.press(KEY.tab);
+    await c.waitForFrame(() => c!.controller.ui.getState().focus === 'logs', 3000, 'logs focus');
+    const seqOf = (text: string) => c!.rt.logPane.ring.slice().find((l) => l.text.includes(text))?.seq;
+    // From the end, N goes back to the newest match, then the older one; n comes forward again.
+    await c.press('N');
+    await c.waitForFrame(() => c!.controller.ui.getState().logView.matchSeq === seqOf('alert two'), 3000, 'the newest match');
+    await c.press('N');
+    await c.waitForFrame(() => c!.controller.ui.getState().logView.matchSeq === seqOf('alert one'), 3000, 'the older match');
+    await c.press('n');
+    await c.waitForFrame(() => c!.controller.ui.getState().logView.matchSeq === seqOf('alert two'), 3000, 'forward again');
+  });
+
+  it('a catastrophic pattern does not freeze the pane: (x+x+)+y on lines of x', async () => {
+    c = mountWithLogs();
+    feed(
+      c,
+      Array.from({ length: 200 }, (_, i) => `${'x'.repeat(54)} ${i}`),
+    );
+    await c.waitForText('200/5000');
+    await c.press('/');
+    const started = Date.now();
+    await c.type('(x+x+)+y');
+    await c.press(KEY.enter);
+    await c.waitForText('/(x+x+)+y/ 0 matches');
+    expect(Date.now() - started).toBeLessThan(5000);
+    await c.press('!');
+    await c.waitForText('EMERGENCY FULL STOP');
+  });
+
+  it('a new filter on a full ring of long lines is done in slices: the count says so, and ! is read in between', async () => {
+    c = mountWithLogs();
+    const long = 'x'.repeat(4000);
+    const ring = c.rt.logPane.ring;
+    for (let i = 0; i < 5000; i++) ring.push({ seq: i + 1, stream: 'stdout', level: '', text: long });
+    c.rt.store.emit({ type: 'logs.batch', container: EXEC, added: 5000, dropped: 0, at: Date.now() });
+    await c.waitForText('5000/5000');
+    await c.press('/');
+    await c.type('(x+x+)+y');
+    await c.press(KEY.enter);
+    // ~0.4 s of RE2 work in all (bench/log-filter.ts), in 30 ms slices: the first frames count.
+    await c.waitForText('counting…', 3000);
+    await c.press('!');
+    await c.waitForText('EMERGENCY FULL STOP', 3000);
+    await c.press(KEY.escape);
+    await c.waitForText('/(x+x+)+y/ 0 matches', 10_000);
+  }, 30_000);
 
   it('scrolling up pauses follow (PAUSED in the title); G and End resume it', async () => {
     c = mountWithLogs();

@@ -103,6 +103,7 @@ describe('panes (ink-testing-library)', () => {
       status: { active: true, type: 'HARD', action: 'HALT', reason: 'daily drawdown 5.2%', tripCount: 2 },
       source: 'status',
       at,
+      dataAt: at,
     });
     let f = await until(r, (x) => x.includes('ACTIVE'), 'ACTIVE');
     expect(f).toContain('ACTIVE HARD HALT');
@@ -111,6 +112,31 @@ describe('panes (ink-testing-library)', () => {
     r.rt.store.emit({ type: 'conn', target: 'brain', state: { status: 'disconnected', since: Date.now() } });
     f = await until(r, (x) => x.includes('as of'), 'as of');
     expect(f).toContain('ACTIVE HARD HALT'); // kept
+  });
+
+  it('BreakerPane: a dashboard reading with an old lastUpdated is UNKNOWN with its last known value, never a current "inactive"', async () => {
+    const r = renderPane(<BreakerPane height={5} width={90} />);
+    const old = Date.now() - 47_000;
+    r.rt.store.emit({ type: 'conn', target: 'brain', state: { status: 'connected', since: Date.now() } });
+    r.rt.store.emit({ type: 'breaker', status: { active: false }, source: 'dashboard', at: Date.now(), dataAt: old });
+    const f = await until(r, (x) => x.includes('last known'), 'UNKNOWN with the last known value');
+    expect(f).toMatch(/last reading is 47 s old \(from the dashboard subject; limit 10 s\)/);
+    expect(f).toContain(`last known: inactive as of ${new Date(old).toTimeString().slice(0, 8)}`);
+    expect(f).not.toMatch(/^\s*│?inactive/m);
+  });
+
+  it('BreakerPane: a fresh reading turns UNKNOWN by itself when it passes its age limit, with no new event', async () => {
+    const r = renderPane(<BreakerPane height={5} width={90} />);
+    r.rt.store.emit({ type: 'conn', target: 'brain', state: { status: 'connected', since: Date.now() } });
+    r.rt.store.emit({ type: 'breaker', status: { active: false }, source: 'status', at: Date.now(), dataAt: Date.now() - 9_400 });
+    expect(await until(r, (x) => x.includes('inactive'), 'inactive')).toContain('from /status');
+    const f = await until(r, (x) => x.includes('UNKNOWN'), 'UNKNOWN after the limit');
+    expect(f).toMatch(/last reading is 1\d s old \(from brain \/status/);
+  });
+
+  it('BreakerPane: no reading at all is UNKNOWN, saying so', async () => {
+    const r = renderPane(<BreakerPane height={5} width={90} />);
+    expect(await until(r, (x) => x.includes('UNKNOWN'), 'UNKNOWN')).toContain('no reading from brain yet');
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clockOf, parseLogLine } from '../../src/services/logs/parse.js';
+import { clockOf, LineLevels, parseLogLine } from '../../src/services/logs/parse.js';
 import { onlySgrEscapes, sanitizeLine } from '../../src/services/logs/sanitize.js';
 
 describe('parseLogLine: Rust tracing JSON (execution)', () => {
@@ -87,6 +87,14 @@ describe('parseLogLine: plain text', () => {
     expect(parseLogLine('    at foo (bar.js:1:2)').level).toBe('');
     expect(parseLogLine('🔴 System State: HARD_HALT. Emergency Stop.').level).toBe('');
     expect(parseLogLine('Received unknown system state: NORMAL').level).toBe('');
+    // `Error:` anywhere is an error (brain's failed JetStream consumer, contract §11)...
+    expect(parseLogLine('Durable subscription error for titan.cmd.sys.halt.v1: Error: push consumer requires deliver_subject').level).toBe(
+      'ERROR',
+    );
+    expect(parseLogLine('Uncaught NatsError: 503').level).toBe('ERROR');
+    // ...unless the logger's own level word says otherwise.
+    expect(parseLogLine('2026-02-16T10:00:00Z WARN retry after Error: timeout').level).toBe('WARN');
+    expect(parseLogLine('durable subscription error for x').level).toBe('');
   });
 
   it('strips SGR from the message but keeps it in display', () => {
@@ -163,5 +171,76 @@ describe('clockOf', () => {
     expect(clockOf('2026-02-16T10:00:00Z')).toBe('10:00:00.000');
     expect(clockOf('2026-02-16T12:00:00.5+02:00')).toBe('10:00:00.500');
     expect(clockOf('garbage')).toBeUndefined();
+  });
+});
+
+describe('LineLevels: levels that depend on the stream and the lines before', () => {
+  const run = (lines: Array<['stdout' | 'stderr', string]>) => {
+    const levels = new LineLevels();
+    return lines.map(([stream, text]) => levels.level(stream, parseLogLine(text)));
+  };
+
+  it('a plain stderr line without a level word is at least WARN; a level word on it still counts', () => {
+    expect(run([['stderr', 'Connected to NATS at nats://nats:4222']])).toEqual(['WARN']);
+    expect(run([['stderr', '[info] ready']])).toEqual(['INFO']);
+    expect(run([['stderr', 'DEBUG pool size 4']])).toEqual(['DEBUG']);
+    expect(run([['stdout', 'Connected to NATS at nats://nats:4222']])).toEqual(['']);
+    // JSON lines carry their own level, on either stream.
+    expect(run([['stderr', JSON.stringify({ level: 30, time: 1, msg: 'incoming request' })]])).toEqual(['INFO']);
+  });
+
+  it("brain's stderr error is ERROR", () => {
+    expect(
+      run([['stderr', 'Durable subscription error for titan.cmd.sys.halt.v1: Error: push consumer requires deliver_subject']]),
+    ).toEqual(['ERROR']);
+  });
+
+  it('continuation lines of a printed error take its level, not their own keyword', () => {
+    const printed: Array<['stdout' | 'stderr', string]> = [
+      ['stderr', 'Failed to publish: NatsError: TIMEOUT'],
+      ['stderr', '    at Timeout._onTimeout (/app/node_modules/nats/lib/nats-base-client/util.js:59:20)'],
+      ['stderr', '    at listOnTimeout (node:internal/timers:573:17) {'],
+      ['stderr', "  code: 'TIMEOUT',"],
+      ['stderr', '  chainedError: undefined,'],
+      ['stderr', '  api_error: undefined'],
+      ['stderr', '}'],
+      ['stderr', 'Reconnecting in 2 s'],
+    ];
+    expect(run(printed)).toEqual(['ERROR', 'ERROR', 'ERROR', 'ERROR', 'ERROR', 'ERROR', 'ERROR', 'WARN']);
+  });
+
+  it('an object printed on stdout after an INFO line stays INFO, even where a field is named like an error', () => {
+    expect(
+      run([
+        ['stdout', '[info] subscription state {'],
+        ['stdout', '  chainedError: undefined,'],
+        ['stdout', "  lastError: 'Error: none'"],
+        ['stdout', '}'],
+        ['stdout', '}'], // nothing open any more: a line of its own
+      ]),
+    ).toEqual(['INFO', 'INFO', 'INFO', 'INFO', '']);
+  });
+
+  it('streams are tracked apart: an indented stdout line does not continue a stderr error', () => {
+    expect(
+      run([
+        ['stderr', 'TypeError: x is not a function'],
+        ['stdout', 'ready'],
+        ['stdout', '  chainedError: undefined,'],
+        ['stderr', '    at foo (bar.js:1:2)'],
+      ]),
+    ).toEqual(['ERROR', '', '', 'ERROR']);
+    // With no line before it, an indented line is a line of its own.
+    expect(run([['stdout', '  chainedError: undefined,']])).toEqual(['ERROR']);
+  });
+
+  it('a JSON line starts a new block', () => {
+    expect(
+      run([
+        ['stderr', 'TypeError: boom'],
+        ['stderr', JSON.stringify({ timestamp: '2026-02-16T10:00:00Z', level: 'INFO', message: 'ok' })],
+        ['stderr', '  trailing indented text'],
+      ]),
+    ).toEqual(['ERROR', 'INFO', 'INFO']);
   });
 });

@@ -74,6 +74,26 @@ describe('LogStream batching', () => {
     for (const l of ring.slice()) expect(onlySgrEscapes(l.text)).toBe(true);
     stream.stop();
   });
+
+  it("gives the parser each line's stream and context: stderr plain text is WARN, a printed error keeps its level", () => {
+    const { ring, stream } = setup({ timestamps: true });
+    const ts = '2026-02-16T10:00:00.000000001Z ';
+    stream.onData('stdout', Buffer.from(`${ts}Connected to NATS\n`));
+    stream.onData(
+      'stderr',
+      Buffer.from(`${ts}Durable subscription error for titan.cmd.sys.halt.v1: Error: push consumer requires deliver_subject\n`),
+    );
+    stream.onData('stderr', Buffer.from(`${ts}  chainedError: undefined,\n${ts}}\n${ts}NATS reconnecting\n`));
+    stream.flush();
+    expect(ring.slice().map((l) => [l.stream, l.level])).toEqual([
+      ['stdout', ''],
+      ['stderr', 'ERROR'],
+      ['stderr', 'ERROR'],
+      ['stderr', 'ERROR'],
+      ['stderr', 'WARN'],
+    ]);
+    stream.stop();
+  });
 });
 
 describe('LogStream evidence', () => {
@@ -234,6 +254,46 @@ describe('LogStream evidence delivery', () => {
     stream.flush();
     expect(ring.size).toBe(1);
     expect(events.filter((e) => e.type === 'evidence')).toHaveLength(1);
+    stream.stop();
+  });
+});
+
+describe('LogStream stays live, or says how far behind it is', () => {
+  const at = (ms: number) => JSON.stringify({ timestamp: new Date(ms).toISOString(), level: 'INFO', fields: { message: `tick ${ms}` } });
+
+  it('a skip leaves a visible marker with how many lines and how much log (by their own times)', () => {
+    const { ring, stream } = setup({ maxPendingLines: 10 });
+    const t0 = Date.parse('2026-02-16T10:00:00Z');
+    const lines = Array.from({ length: 30 }, (_, i) => at(t0 + i * 1000));
+    stream.onData('stdout', Buffer.from(`${lines.join('\n')}\n`));
+    stream.flush();
+    const texts = Array.from({ length: ring.size }, (_, i) => ring.at(i)?.text ?? '');
+    expect(texts).toHaveLength(11);
+    expect(texts[10]).toBe('⏭ skipped 20 lines, 19.0 s to stay live');
+    expect(ring.at(10)?.level).toBe('WARN');
+    stream.stop();
+  });
+
+  it("each batch says how far its newest line is behind now, from the line's own time", () => {
+    const { stream, batches } = setup();
+    stream.onData('stdout', Buffer.from(`${at(Date.now() - 6000)}\n${at(Date.now() - 5000)}\n`));
+    stream.flush();
+    const b = batches()[0];
+    if (b?.type !== 'logs.batch') throw new Error('expected a batch');
+    expect(b.behindMs).toBeGreaterThanOrEqual(5000);
+    expect(b.behindMs).toBeLessThan(6000);
+    stream.onData('stdout', Buffer.from('a plain line with no time\n'));
+    stream.flush();
+    const plain = batches()[1];
+    expect(plain?.type === 'logs.batch' && plain.behindMs).toBeUndefined();
+    stream.stop();
+  });
+
+  it('the evidence watch reports when a flood made it drop candidate lines', () => {
+    const { events, stream } = setup({ service: 'execution', matcher, evidenceOnly: true, maxPendingLines: 2 });
+    stream.onData('stdout', Buffer.from(`${HALT_JSON}\n`.repeat(2 + 256 + 3)));
+    stream.flush();
+    expect(events.find((e) => e.type === 'evidence.gap')).toMatchObject({ service: 'execution', lost: 3 });
     stream.stop();
   });
 });

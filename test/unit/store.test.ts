@@ -15,10 +15,10 @@ describe('cockpit store', () => {
   });
 
   it('an error is cleared by the next good reading, even when the value is unchanged', () => {
-    let s = reduce(initialState(0), { type: 'breaker', status: { active: false }, source: 'status', at: 1 });
+    let s = reduce(initialState(0), { type: 'breaker', status: { active: false }, source: 'status', at: 1, dataAt: 1 });
     s = reduce(s, { type: 'breaker.error', error: 'timeout', at: 2 });
     expect(s.breaker.error).toBe('timeout');
-    s = reduce(s, { type: 'breaker', status: { active: false }, source: 'status', at: 3 });
+    s = reduce(s, { type: 'breaker', status: { active: false }, source: 'status', at: 3, dataAt: 3 });
     expect(s.breaker.error).toBeUndefined();
   });
 

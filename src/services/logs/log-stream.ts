@@ -10,7 +10,7 @@ import type { EvidenceLine, LogLine } from '../../state/types.js';
 import type { Emit } from '../../state/events.js';
 import type { EvidenceMatcher } from './evidence.js';
 import type { LogRing } from './ring.js';
-import { clockOf, parseLogLine } from './parse.js';
+import { clockOf, LineLevels, parseLogLine } from './parse.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from './sanitize.js';
 
 type StreamName = 'stdout' | 'stderr';
@@ -57,9 +57,15 @@ export class LogStream {
   private pending: PendingLine[] = [];
   private overflowEvidence: PendingLine[] = [];
   private droppedSinceFlush = 0;
+  /** First and last line skipped since the last flush: their own times say how much log was skipped. */
+  private skippedSpan: { first: string; last: string } | null = null;
   private seq = 0;
+  /** Continuation lines and stderr lines get their level from context (parse.ts). */
+  private readonly levels = new LineLevels();
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Lines that looked like evidence but were dropped (the overflow buffer was full too). */
+  private evidenceLost = 0;
 
   constructor(opts: LogStreamOptions) {
     this.opts = opts;
@@ -116,18 +122,62 @@ export class LogStream {
     const { ring } = this.opts;
     for (const p of batch) ring.push(this.toLogLine(p, at, evidence));
     let added = batch.length;
+    const rescued: LogLine[] = [];
     for (const p of overflow) {
       const line = this.toLogLine(p, at, evidence);
-      if (line.evidence === undefined) {
+      if (line.evidence === undefined)
         dropped++; // the raw-line screen matched, the parsed message did not
-      } else {
-        ring.push(line);
-        added++;
-      }
+      else rescued.push(line);
     }
     ring.recordDropped(dropped);
+    const span = this.skippedSpan;
+    this.skippedSpan = null;
+    // The marker stands where the skip began; evidence lines rescued from inside the skip follow it.
+    if (dropped > 0 && this.opts.evidenceOnly !== true) ring.push(this.skipMarker(dropped, span));
+    for (const line of rescued) ring.push(line);
+    added += rescued.length;
     if (this.opts.emitEvidence !== false) for (const line of evidence) this.opts.emit({ type: 'evidence', line });
-    if (added > 0 || dropped > 0) this.opts.emit({ type: 'logs.batch', container: this.opts.container, added, dropped, at });
+    if (this.evidenceLost > 0 && this.opts.service !== undefined && this.opts.emitEvidence !== false) {
+      this.opts.emit({ type: 'evidence.gap', service: this.opts.service, lost: this.evidenceLost, at });
+      this.evidenceLost = 0;
+    }
+    if (added > 0 || dropped > 0) {
+      const behindMs = this.behind(batch, at);
+      this.opts.emit({
+        type: 'logs.batch',
+        container: this.opts.container,
+        added,
+        dropped,
+        at,
+        ...(behindMs === undefined ? {} : { behindMs }),
+      });
+    }
+  }
+
+  /** How far the newest line of the batch is behind now, by its own time (or Docker's), if it has one. */
+  private behind(batch: PendingLine[], at: number): number | undefined {
+    const last = batch.at(-1);
+    if (!last) return undefined;
+    const written = Date.parse(this.timeOf(last.text) ?? '');
+    return Number.isFinite(written) ? Math.max(0, at - written) : undefined;
+  }
+
+  private timeOf(text: string): string | undefined {
+    const m = this.opts.timestamps ? DOCKER_TS.exec(text) : null;
+    return parseLogLine(m ? text.slice(m[0].length) : text).time ?? m?.[1];
+  }
+
+  /** A visible line where lines were skipped to stay live: how many, and how much log by their own times. */
+  private skipMarker(dropped: number, span: { first: string; last: string } | null): LogLine {
+    const from = span ? Date.parse(this.timeOf(span.first) ?? '') : Number.NaN;
+    const to = span ? Date.parse(this.timeOf(span.last) ?? '') : Number.NaN;
+    const seconds = Number.isFinite(from) && Number.isFinite(to) && to >= from ? `, ${((to - from) / 1000).toFixed(1)} s` : '';
+    return {
+      seq: this.seq++,
+      stream: 'stdout',
+      level: 'WARN',
+      text: `⏭ skipped ${dropped.toLocaleString('en-US')} lines${seconds} to stay live`,
+    };
   }
 
   private accept(stream: StreamName, lines: string[]): void {
@@ -151,6 +201,9 @@ export class LogStream {
         this.overflowEvidence.push(line);
       } else {
         this.droppedSinceFlush++;
+        if (this.skippedSpan) this.skippedSpan.last = text;
+        else this.skippedSpan = { first: text, last: text };
+        if (matcher !== undefined && service !== undefined && matcher.screen(service, text)) this.evidenceLost++;
       }
     }
     if (urgent) this.flush();
@@ -174,7 +227,7 @@ export class LogStream {
       const clock = clockOf(ts);
       if (clock !== undefined) display = `${clock} ${display}`;
     }
-    const line: LogLine = { seq: p.seq, stream: p.stream, level: parsed.level, text: display };
+    const line: LogLine = { seq: p.seq, stream: p.stream, level: this.levels.level(p.stream, parsed), text: display };
     if (ts !== undefined) line.ts = ts;
     const { matcher, service } = this.opts;
     if (matcher !== undefined && service !== undefined) {
@@ -184,6 +237,8 @@ export class LogStream {
         const ev: EvidenceLine = { service, kind: pattern.kind, patternId: pattern.id, text: parsed.message, at };
         const lineTime = parsed.time ?? ts;
         if (lineTime !== undefined) ev.lineTime = lineTime;
+        const written = parsed.time === undefined ? Number.NaN : Date.parse(parsed.time);
+        if (Number.isFinite(written)) ev.writtenAt = written;
         evidence.push(ev);
       }
     }

@@ -227,11 +227,12 @@ export function clockOf(iso: string): string | undefined {
 }
 
 // Plain text: only obvious level markers count. Upper-case words (ERROR, WARN ...), logfmt
-// `level=warn`, bracketed `[warn]`, or a line that starts with a JS error (`TypeError: ...`).
+// `level=warn`, bracketed `[warn]`; failing those, a JS error anywhere in the line (`Error:`,
+// `TypeError: ...`, brain's `Durable subscription error for …: Error: push consumer …`).
+// A marker wins over `Error:`: the logger's own word is the line's level.
 const PLAIN_JSON_LEVEL = /"level":\s*(?:"(\w+)"|(\d+))/; // a JSON line cut by the line cap
 const PLAIN_UPPER = /\b(TRACE|DEBUG|INFO|WARN|WARNING|ERROR|ERR|FATAL|PANIC|CRITICAL)\b/;
 const PLAIN_TAGGED = /(?:\blevel=|\[)(trace|debug|info|warn|warning|error|fatal)\b/i;
-const PLAIN_JS_ERROR = /^\s*(?:Uncaught )?[A-Z]?[a-zA-Z]*Error:/;
 /** Level words further in than this are part of the message, not a level marker. */
 const SNIFF_CHARS = 120;
 
@@ -248,6 +249,49 @@ function sniffLevel(message: string): LogLevel {
   if (upper) return LEVEL_NAMES[upper[1]!] ?? '';
   const tagged = PLAIN_TAGGED.exec(head);
   if (tagged) return LEVEL_NAMES[tagged[1]!.toUpperCase()] ?? '';
-  if (PLAIN_JS_ERROR.test(head)) return 'ERROR';
+  if (message.includes('Error:')) return 'ERROR';
   return '';
+}
+
+type Stream = 'stdout' | 'stderr';
+const CLOSER_ONLY = /^[\]})]+[,;]?$/;
+const OPENS = /[[{(]$/;
+
+/**
+ * Levels that depend on the lines before, one stream at a time (console.error prints an error as
+ * many lines, all on stderr):
+ *  - a continuation line (indented, like `    at f (x.js:1:2)` or `  chainedError: undefined,`,
+ *    or a lone `}` closing an object a line before opened) takes the level of the line it
+ *    continues, never its own keyword's;
+ *  - any other plain stderr line without a level marker is at least WARN: programs write
+ *    trouble there, and a line like `Durable subscription error for …` must not read as noise.
+ * JSON lines carry their own level and start a new block.
+ */
+export class LineLevels {
+  /** Per stream: the level of the line being continued, open brackets, whether the last line was indented. */
+  private readonly heads: Record<Stream, { level: LogLevel; depth: number; indented: boolean } | null> = {
+    stdout: null,
+    stderr: null,
+  };
+
+  level(stream: Stream, parsed: ParsedLogLine): LogLevel {
+    const head = this.heads[stream];
+    const text = parsed.message;
+    const trimmed = text.trim();
+    if (parsed.format === 'text' && head !== null) {
+      const indented = /^[ \t]/.test(text);
+      // A lone `}` closes what a line before opened, or ends the indented fields it follows.
+      const closes = !indented && CLOSER_ONLY.test(trimmed) && (head.depth > 0 || head.indented);
+      if (trimmed === '' || indented || closes) {
+        if (CLOSER_ONLY.test(trimmed)) head.depth = Math.max(0, head.depth - 1);
+        else if (OPENS.test(trimmed)) head.depth++;
+        head.indented = indented;
+        return head.level;
+      }
+    }
+    let level = parsed.level;
+    if (parsed.format === 'text' && stream === 'stderr' && level === '') level = 'WARN';
+    this.heads[stream] = { level, depth: parsed.format === 'text' && OPENS.test(trimmed) ? 1 : 0, indented: false };
+    return level;
+  }
 }

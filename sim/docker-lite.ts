@@ -22,7 +22,10 @@ export type { VirtualContainer } from './docker-lite/container.js';
 
 export interface DockerLite {
   socketPath: string;
-  /** Registers a container and starts it (unless spec.createdOnly). */
+  /**
+   * Registers a container and starts it (unless spec.createdOnly). Its spec also becomes the
+   * definition that POST /containers/create uses for that name later (compose's recreate, up after down).
+   */
   addContainer(spec: ContainerSpec): Promise<VirtualContainer>;
   container(nameOrId: string): VirtualContainer | undefined;
   setHealth(nameOrId: string, status: HealthStatus): void;
@@ -119,6 +122,8 @@ function pathStatHeader(c: VirtualContainer, path: string): string {
 export async function startDockerLite(opts: { socketPath: string }): Promise<DockerLite> {
   const bus = new EventBus();
   const containers: VirtualContainer[] = [];
+  /** Every container definition ever added, by name: the only "images" this engine can run. */
+  const definitions = new Map<string, ContainerSpec>();
   const execs = new Map<string, ExecRecord>();
   const streams = new Set<ServerResponse>();
 
@@ -313,6 +318,56 @@ export async function startDockerLite(opts: { socketPath: string }): Promise<Doc
     res.end(tar);
   };
 
+  const register = (spec: ContainerSpec): VirtualContainer => {
+    const c = new VirtualContainer(spec, bus);
+    containers.push(c);
+    bus.emit('create', c.id, spec.image, { ...(spec.labels ?? {}), name: spec.name });
+    return c;
+  };
+
+  /**
+   * POST /containers/create. The containers are in-process simulations, so a new one can only be
+   * made from a definition the demo registered under that name, with the same image: a new id and
+   * a fresh filesystem, as Docker gives a recreated container. Anything else is "No such image".
+   */
+  const createContainer = async (q: URLSearchParams, req: IncomingMessage, res: ServerResponse) => {
+    const body = await readJson(req);
+    const name = (q.get('name') ?? '').replace(/^\//, '');
+    const image = typeof body.Image === 'string' ? body.Image : '';
+    if (!image) throw new HttpError(400, 'Config cannot be empty in order to create a container');
+    const definition = definitions.get(name);
+    if (!definition || definition.image !== image) {
+      throw new HttpError(404, `No such image: ${image} (docker-lite creates only the demo's own containers, by name)`);
+    }
+    const taken = containers.find((c) => c.name === name);
+    if (taken) {
+      throw new HttpError(
+        409,
+        `Conflict. The container name "/${name}" is already in use by container "${taken.id}". You have to remove (or rename) that container to be able to reuse that name.`,
+      );
+    }
+    const c = register({ ...definition, createdOnly: true });
+    sendJson(res, 201, { Id: c.id, Warnings: [] });
+  };
+
+  /** DELETE /containers/{id}: a running container only with force=1 (it is stopped first). */
+  const removeContainer = async (c: VirtualContainer, q: URLSearchParams, res: ServerResponse) => {
+    if (c.running) {
+      if (!boolParam(q, 'force')) {
+        throw new HttpError(
+          409,
+          `You cannot remove a running container ${c.id}. Stop the container before attempting removal or force remove`,
+        );
+      }
+      await c.shutdown();
+    }
+    const at = containers.indexOf(c);
+    if (at !== -1) containers.splice(at, 1);
+    for (const [id, e] of execs) if (e.container === c) execs.delete(id);
+    c.emit('destroy');
+    sendEmpty(res, 204);
+  };
+
   const createExec = async (c: VirtualContainer, req: IncomingMessage, res: ServerResponse) => {
     const body = await readJson(req);
     if (c.status !== 'running') throw new HttpError(409, `container ${c.id} is not running`);
@@ -418,6 +473,9 @@ export async function startDockerLite(opts: { socketPath: string }): Promise<Doc
       return sendJson(res, 200, list);
     }
     if (path === '/events' && method === 'GET') return events(q, res);
+    if (path === '/containers/create' && method === 'POST') return await createContainer(q, req, res);
+    const removeOf = at(/^\/containers\/([^/]+)$/, 'DELETE');
+    if (removeOf) return await removeContainer(must(removeOf[0]), q, res);
     const inspectOf = at(/^\/containers\/([^/]+)\/json$/, 'GET');
     if (inspectOf) {
       const c = must(inspectOf[0]);
@@ -531,9 +589,8 @@ export async function startDockerLite(opts: { socketPath: string }): Promise<Doc
     socketPath: opts.socketPath,
     addContainer: async (spec) => {
       if (find(spec.name)) throw new Error(`docker-lite: a container named "${spec.name}" already exists`);
-      const c = new VirtualContainer(spec, bus);
-      containers.push(c);
-      bus.emit('create', c.id, spec.image, { ...(spec.labels ?? {}), name: spec.name });
+      definitions.set(spec.name, spec);
+      const c = register(spec);
       if (!spec.createdOnly) await c.start();
       return c;
     },

@@ -1,23 +1,32 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { createDemoSandbox, type DemoSandbox } from '../../sim/demo-sandbox.js';
 import { startDemoVps } from '../../sim/demo-vps.js';
 import { type LoadedConfig, loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { commandEnv } from '../procedures/settings.js';
 import { createRuntime } from '../runtime.js';
 import { runCockpit } from './cockpit-command.js';
 
 /**
  * `titan-tui demo`: a simulated Titan VPS in this process (a NATS server, a Docker Engine API and
  * the simulated brain and execution services), with the cockpit's real clients pointed at it.
+ * The runbook procedures act on a sandbox in a temporary folder (sim/demo-sandbox.ts), removed
+ * when the demo ends: never on the current folder, the host's git remotes, compose or Docker.
  */
 export async function demoCommand(loaded: LoadedConfig): Promise<number> {
   const vps = await startDemoVps();
+  let sandbox: DemoSandbox | undefined;
+  const removeSandbox = () => sandbox?.remove();
+  // However the process ends after this point, the sandbox goes with it (finally below, or this hook).
+  process.once('exit', removeSandbox);
   try {
+    sandbox = createDemoSandbox(vps);
     const env = process.env;
     const demo = loadConfig({
-      env: {
-        ...env,
-        TITAN_TUI_CONFIG: join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'titan-tui', 'demo-config.json'),
-      },
+      // The demo's own optional config file, never the operator's (TITAN_TUI_CONFIG is ignored here).
+      env: { ...env, TITAN_TUI_CONFIG: undefined },
+      defaultConfigFile: join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'titan-tui', 'demo-config.json'),
       flags: {
         'nats-servers': vps.natsUrl,
         'nats-user': vps.natsUsers.brain.user,
@@ -33,10 +42,14 @@ export async function demoCommand(loaded: LoadedConfig): Promise<number> {
         profile: loaded.config.profile,
       },
     });
-    const rt = createRuntime(demo);
-    const code = await runCockpit(rt);
-    return code;
+    // Every path and command of the procedures points into the sandbox, whatever the demo config
+    // file or TITAN_TUI_PROCEDURES_* say (all absolute: nothing resolves against the current folder).
+    const config: Config = { ...demo.config, procedures: { ...demo.config.procedures, ...sandbox.procedures } };
+    const rt = createRuntime({ ...demo, config });
+    return await runCockpit(rt, { sandbox: { description: sandbox.description, env: sandbox.hostEnv(commandEnv(config)) } });
   } finally {
+    removeSandbox();
+    process.off('exit', removeSandbox);
     await Promise.race([vps.stop(), new Promise((r) => setTimeout(r, 2000))]);
     setTimeout(() => process.exit(0), 200).unref();
   }

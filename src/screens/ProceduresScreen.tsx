@@ -10,7 +10,7 @@ import { theme } from '../components/theme.js';
 import { PROCEDURES } from '../procedures/catalog.js';
 import { spawnEditor } from '../procedures/editor.js';
 import { formatDuration, RUN_LABEL, STATUS_GLYPH, STATUS_LABEL } from '../procedures/format.js';
-import { defaultFocus, type Interaction, type ProcedureSession } from '../procedures/session.js';
+import type { Interaction, ProcedureSession } from '../procedures/session.js';
 import { PROCEDURE_IDS, type EditResult, type RunStatus, type StepStatus, type StepView } from '../procedures/types.js';
 
 const STEP_COLOR: Record<StepStatus, string> = {
@@ -138,7 +138,7 @@ export function ProceduresScreen({ session, height, width }: { session: Procedur
   const rowsOf = (text: string) => Math.max(1, Math.ceil(text.length / Math.max(1, width)));
   const previewRows = preview ? 1 + (preview.warning ? rowsOf(`WARNING: ${preview.warning}`) : 0) : 0;
   const runRows = run.procedureId && !showPreview ? 2 + (run.warning ? 1 : 0) + run.steps.length + 1 : 0;
-  const fixed = 1 + listRows + 1 + previewRows + runRows + (ui.notice ? 1 : 0);
+  const fixed = 1 + (session.sandbox ? 1 : 0) + listRows + 1 + previewRows + runRows + (ui.notice ? 1 : 0);
   const outRows = Math.max(0, height - fixed);
   const output = shown && !showPreview ? (run.dryRun ? shown.plan : shown.output) : [];
   const end = Math.max(0, output.length - ui.scroll);
@@ -149,6 +149,11 @@ export function ProceduresScreen({ session, height, width }: { session: Procedur
   return (
     <Box flexDirection="column" height={height} width={width} overflow="hidden">
       <Text bold color={theme.accent} wrap="truncate">{`Procedures — runbook checklists · ${hint}`}</Text>
+      {session.sandbox ? (
+        <Text color={theme.warn} wrap="truncate">
+          {session.sandbox}
+        </Text>
+      ) : null}
       {PROCEDURE_IDS.map((id, i) => (
         <Text key={id} color={i === ui.selected ? theme.accent : undefined} wrap="truncate">
           {`${i === ui.selected ? '›' : ' '} ${id.padEnd(24)}`}

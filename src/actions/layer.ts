@@ -1,7 +1,9 @@
-import { hostname } from 'node:os';
+import { actionCommand } from '../commands/action-commands.js';
+import { auditIdentity } from '../domain/audit-identity.js';
 import { redact } from '../services/redact.js';
 import type { ActionReport, AuditEntry } from '../state/types.js';
-import { planAction, resolveService } from './plans.js';
+import { containerOf } from '../domain/containers.js';
+import { planAction } from './plans.js';
 import { type LateWatch, ReportBuilder, shortId } from './report.js';
 import { runBreakerReset } from './run-brain.js';
 import { runClearHaltFile, runKill, runRestart } from './run-docker.js';
@@ -12,14 +14,6 @@ import type { ActionDeps, ActionId, ActionParams, ActionPlan, RunContext } from 
 
 const ESCALATE_HALT = 'EMERGENCY FULL STOP (!): halt file + restart execution; then KILL SWITCH';
 
-function ttyName(): string | null {
-  try {
-    return process.stdin.isTTY ? (process.env.TTY ?? process.env.SSH_TTY ?? 'tty') : null;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * The one action layer: the TUI keys, the palette and the CLI all call it. It checks the typed
  * word, re-reads the state just before running, runs, verifies, and audits every attempt.
@@ -29,10 +23,12 @@ export class ActionLayer {
   readonly followUps = new Map<string, Promise<ActionReport>>();
   private readonly disposed = new AbortController();
 
-  constructor(
-    private readonly deps: ActionDeps,
-    readonly readOnly: boolean,
-  ) {}
+  constructor(private readonly deps: ActionDeps) {}
+
+  /** A read-only configuration refuses every action here too, whoever calls (defence in depth). */
+  get readOnly(): boolean {
+    return this.deps.config.readOnly;
+  }
 
   /** Ends every follow-up watch (the cockpit or the CLI is stopping). */
   dispose(): void {
@@ -129,8 +125,7 @@ export class ActionLayer {
   private async refreshState(id: ActionId): Promise<void> {
     const list = await this.deps.engine.list();
     if (list.ok) this.deps.store.emit({ type: 'containers.sync', list: list.value, at: Date.now() });
-    if (id === 'halt' || id === 'resume' || id === 'stop-all' || id === 'clear-halt-file' || id === 'recover')
-      await this.deps.haltWatch.refresh();
+    if (actionCommand(id).readsHaltFile) await this.deps.haltWatch.refresh();
   }
 
   private run(id: ActionId, params: ActionParams, b: ReportBuilder, ctx: RunContext, plan: ActionPlan): Promise<ActionReport> {
@@ -146,7 +141,7 @@ export class ActionLayer {
       case 'kill':
         return runKill(this.deps, b);
       case 'restart':
-        return runRestart(this.deps, b, resolveService(this.deps, params.service) ?? plan.word);
+        return runRestart(this.deps, b, params.service ? containerOf(this.deps.contract, params.service) : plan.word);
       case 'clear-halt-file':
         return runClearHaltFile(this.deps, b);
       case 'breaker-reset':
@@ -157,14 +152,11 @@ export class ActionLayer {
   }
 
   private auditEntry(plan: ActionPlan, typed: string | null, r: ActionReport): AuditEntry {
-    const ssh = process.env.SSH_CLIENT ?? process.env.SSH_CONNECTION ?? null;
     return {
       time: new Date(r.startedAt).toISOString(),
       id: r.id,
       operator: this.deps.operator,
-      host: hostname(),
-      sshClient: ssh ? (ssh.split(' ')[0] ?? null) : null,
-      tty: ttyName(),
+      ...auditIdentity(),
       profile: this.deps.contract.profile,
       action: plan.id,
       targets: plan.targets,

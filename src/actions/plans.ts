@@ -1,15 +1,8 @@
 import type { SubjectCommand } from '../contract/types.js';
 import type { ActionDeps, ActionId, ActionParams, ActionPlan } from './types.js';
+import { actionCommand } from '../commands/action-commands.js';
+import { containerOf } from '../domain/containers.js';
 import { CONFIRM_WORDS } from './words.js';
-
-/** Resolves 'execution' / 'brain' / a container name to a container name. */
-export function resolveService(deps: ActionDeps, service: string | undefined): string | null {
-  if (!service) return null;
-  if (service === 'execution') return deps.contract.containers.execution;
-  if (service === 'brain') return deps.contract.containers.brain;
-  if (service === 'nats') return deps.contract.containers.nats;
-  return service;
-}
 
 const json = (v: unknown) => JSON.stringify(v);
 
@@ -25,7 +18,7 @@ function entry<T>(read: () => T, what: string): T | string {
 }
 
 /** The emergency stop's plan never throws: with a broken NATS entry the halt file still runs. */
-function planStopAll(deps: ActionDeps): ActionPlan {
+function planStopAll(deps: ActionDeps): PlanBody {
   const { contract } = deps;
   const exec = contract.containers.execution;
   const file = contract.haltFile.path;
@@ -43,7 +36,6 @@ function planStopAll(deps: ActionDeps): ActionPlan {
     id: 'stop-all',
     title: 'EMERGENCY FULL STOP',
     word: CONFIRM_WORDS['stop-all'],
-    needsArm: false,
     targets: [exec, typeof hard === 'string' ? hard : hard.subject],
     lines: [
       `1. write ${file} in container ${exec}${startOnly}`,
@@ -54,8 +46,15 @@ function planStopAll(deps: ActionDeps): ActionPlan {
   };
 }
 
+/** A plan without what the action table says of every action (arming). */
+type PlanBody = Omit<ActionPlan, 'needsArm'>;
+
 /** States, before anything runs, exactly what the action will do: subjects, containers, routes. */
 export function planAction(deps: ActionDeps, id: ActionId, params: ActionParams = {}): ActionPlan {
+  return { ...planBody(deps, id, params), needsArm: actionCommand(id).needsArm };
+}
+
+function planBody(deps: ActionDeps, id: ActionId, params: ActionParams): PlanBody {
   if (id === 'stop-all') return planStopAll(deps);
   const { contract } = deps;
   const exec = contract.containers.execution;
@@ -70,7 +69,6 @@ export function planAction(deps: ActionDeps, id: ActionId, params: ActionParams 
           id,
           title: 'HALT',
           word: CONFIRM_WORDS.halt,
-          needsArm: true,
           targets: [],
           lines: [],
           invalid: `the ${contract.profile} profile has no soft halt`,
@@ -79,7 +77,6 @@ export function planAction(deps: ActionDeps, id: ActionId, params: ActionParams 
         id,
         title: params.soft ? 'SOFT HALT' : 'HALT',
         word: CONFIRM_WORDS.halt,
-        needsArm: true,
         targets: [cmd.subject],
         lines: [
           `publish ${cmd.subject} ${json(cmd.payload)}`,
@@ -94,7 +91,6 @@ export function planAction(deps: ActionDeps, id: ActionId, params: ActionParams 
         id,
         title: 'RESUME',
         word: CONFIRM_WORDS.resume,
-        needsArm: true,
         targets: [halt.open.subject],
         lines: [
           `publish ${halt.open.subject} ${json(halt.open.payload)}`,
@@ -108,7 +104,6 @@ export function planAction(deps: ActionDeps, id: ActionId, params: ActionParams 
         id,
         title: 'FLATTEN ALL POSITIONS',
         word: CONFIRM_WORDS.flatten,
-        needsArm: true,
         targets: [contract.nats.flatten.subject],
         warning: 'This will immediately close ALL open positions at market price.',
         lines: [
@@ -122,7 +117,6 @@ export function planAction(deps: ActionDeps, id: ActionId, params: ActionParams 
         id,
         title: 'KILL SWITCH',
         word: CONFIRM_WORDS.kill,
-        needsArm: true,
         targets: [exec, brain],
         lines: [
           `1. docker stop ${exec} (new orders stop first)`,
@@ -132,13 +126,12 @@ export function planAction(deps: ActionDeps, id: ActionId, params: ActionParams 
         ],
       };
     case 'restart': {
-      const name = resolveService(deps, params.service);
+      const name = params.service ? containerOf(deps.contract, params.service) : null;
       if (!name)
         return {
           id,
           title: 'RESTART',
           word: '',
-          needsArm: true,
           targets: [],
           lines: [],
           invalid: 'no container selected (give a service: execution, brain or a container name)',
@@ -148,7 +141,6 @@ export function planAction(deps: ActionDeps, id: ActionId, params: ActionParams 
         id,
         title: `RESTART ${name}`,
         word: name,
-        needsArm: true,
         targets: [name],
         lines: [
           `docker restart ${name} (10 s grace, then SIGKILL)`,
@@ -163,7 +155,6 @@ export function planAction(deps: ActionDeps, id: ActionId, params: ActionParams 
         id,
         title: 'CLEAR HALT FILE',
         word: CONFIRM_WORDS['clear-halt-file'],
-        needsArm: true,
         targets: [exec],
         lines: [
           `rm -f ${file} in container ${exec}`,
@@ -180,7 +171,6 @@ export function planAction(deps: ActionDeps, id: ActionId, params: ActionParams 
         id,
         title: 'RESET CIRCUIT BREAKER',
         word: CONFIRM_WORDS['breaker-reset'],
-        needsArm: true,
         targets: [`brain ${r.path}`],
         lines: [
           `${r.method} ${r.path} {"operatorId":"${deps.operator}"} (${auth})`,
@@ -194,7 +184,6 @@ export function planAction(deps: ActionDeps, id: ActionId, params: ActionParams 
         id,
         title: 'RECOVERY FROM EMERGENCY HALT',
         word: CONFIRM_WORDS.recover,
-        needsArm: true,
         targets: [exec, halt.open.subject, `brain ${contract.http.brain.breakerReset.path}`],
         lines: [
           `1. clear ${file} in ${exec}`,

@@ -56,11 +56,4 @@ export class ReportBuilder {
   }
 }
 
-/** Overall outcome of channels that all had to succeed. */
-export function combine(channels: ChannelOutcome[]): Outcome {
-  if (channels.some((c) => c.outcome === 'FAILED')) return 'FAILED';
-  if (channels.some((c) => c.outcome === 'NOT_CONFIRMED')) return 'NOT_CONFIRMED';
-  return 'VERIFIED';
-}
-
 export const shortId = () => Math.random().toString(36).slice(2, 8);

@@ -1,44 +1,19 @@
-import type { ActionReport, ContainerInfo } from '../state/types.js';
+import { stopAndVerify, waitHealthy } from '../domain/containers.js';
+import type { ActionReport } from '../state/types.js';
 import { waitForEvidence } from './evidence.js';
 import type { ReportBuilder } from './report.js';
 import type { ActionDeps } from './types.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitForContainer(
-  deps: ActionDeps,
-  name: string,
-  ok: (c: ContainerInfo) => boolean,
-  timeoutMs: number,
-): Promise<ContainerInfo | null> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await deps.engine.inspect(name);
-    if (r.ok && ok(r.value)) return r.value;
-    if (Date.now() > deadline) return null;
-    await sleep(200);
-  }
-}
-
-/** Stop one container and verify it reached a stopped state. */
+/** Stop one container and verify it reached a stopped state (domain/containers.ts judges). */
 async function stopChannel(deps: ActionDeps, b: ReportBuilder, name: string): Promise<boolean> {
-  b.channel({ channel: `stop ${name}`, outcome: 'RUNNING', detail: `docker stop ${name}` });
-  const r = await deps.engine.stop(name, 10);
-  if (!r.ok) {
-    b.channel({ channel: `stop ${name}`, outcome: 'FAILED', detail: r.detail, latencyMs: r.latencyMs });
+  const channel = `stop ${name}`;
+  b.channel({ channel, outcome: 'RUNNING', detail: `docker stop ${name}` });
+  const v = await stopAndVerify(deps, name);
+  if (!v.ok) {
+    b.channel({ channel, outcome: v.sent ? 'NOT_CONFIRMED' : 'FAILED', detail: v.detail });
     return false;
   }
-  const c = await waitForContainer(deps, name, (x) => x.state === 'exited' || x.state === 'dead', 5000);
-  if (!c) {
-    b.channel({ channel: `stop ${name}`, outcome: 'NOT_CONFIRMED', detail: `stop returned, but ${name} is not reported exited` });
-    return false;
-  }
-  b.channel({
-    channel: `stop ${name}`,
-    outcome: 'VERIFIED',
-    detail: `${name} is ${c.state} (exit code ${c.exitCode ?? '?'})`,
-    latencyMs: b.since(),
-  });
+  b.channel({ channel, outcome: 'VERIFIED', detail: v.detail, latencyMs: b.since() });
   return true;
 }
 
@@ -67,46 +42,13 @@ export async function runRestart(deps: ActionDeps, b: ReportBuilder, name: strin
   }
   b.channel({ channel, outcome: 'RUNNING', detail: 'restarted; waiting for health' });
   const timeout = Math.max(deps.config.actions.verifyTimeoutMs, 15_000);
-  const c = await waitForContainer(deps, name, (x) => x.state === 'running' && (x.health === 'healthy' || x.health === 'none'), timeout);
-  if (!c) {
-    b.channel({ channel, outcome: 'NOT_CONFIRMED', detail: `${name} did not become running and healthy within ${timeout} ms` });
+  // Docker's healthcheck, else the service's own /health probe (a reading after the restart).
+  const v = await waitHealthy(deps, name, timeout, new AbortController().signal, () => {});
+  if (!v.ok) {
+    b.channel({ channel, outcome: 'NOT_CONFIRMED', detail: v.detail });
     return b.finish('NOT_CONFIRMED', `${name} restarted but its health did not pass`, `look at the ${name} logs (select it, Enter)`);
   }
-  // Without a Docker healthcheck, the service's own health endpoint decides.
-  if (c.health === 'none') {
-    const svc = name === deps.contract.containers.brain ? 'brain' : name === deps.contract.containers.execution ? 'execution' : null;
-    if (svc) {
-      const since = Date.now();
-      const ok = await new Promise<boolean>((resolve) => {
-        const check = () => {
-          const p = deps.store.getState().probes[svc];
-          return p && p.at >= since && (p.status === 'healthy' || p.status === 'degraded');
-        };
-        if (check()) return resolve(true);
-        const unsub = deps.store.subscribe(() => {
-          if (check()) {
-            unsub();
-            clearTimeout(t);
-            resolve(true);
-          }
-        });
-        const t = setTimeout(() => {
-          unsub();
-          resolve(false);
-        }, timeout);
-      });
-      if (!ok) {
-        b.channel({ channel, outcome: 'NOT_CONFIRMED', detail: `${name} is running but its /health did not pass` });
-        return b.finish('NOT_CONFIRMED', `${name} running, health not confirmed`);
-      }
-    }
-  }
-  b.channel({
-    channel,
-    outcome: 'VERIFIED',
-    detail: `${name} running, health ${c.health === 'none' ? 'endpoint passing' : c.health}`,
-    latencyMs: b.since(),
-  });
+  b.channel({ channel, outcome: 'VERIFIED', detail: v.detail, latencyMs: b.since() });
   return b.finish('VERIFIED', `${name} restarted and healthy (after ${b.since()} ms)`);
 }
 

@@ -1,16 +1,10 @@
+import { ACTION_COMMANDS, CONTAINER_NAME } from '../commands/action-commands.js';
 import type { ActionId } from './types.js';
 
 /**
- * The exact word the operator types to confirm each action (restart's is the container's name).
- * One table: the plans, the prompts and the command line's usage and README table read it.
+ * The exact word the operator types to confirm each action (restart's is the container's name),
+ * read from the one action table (src/commands/action-commands.ts).
  */
-export const CONFIRM_WORDS = {
-  'stop-all': 'HALT',
-  halt: 'HALT',
-  resume: 'RESUME',
-  flatten: 'FLATTEN',
-  kill: 'KILL',
-  'clear-halt-file': 'CLEAR',
-  'breaker-reset': 'RESET',
-  recover: 'RESUME',
-} as const satisfies Record<Exclude<ActionId, 'restart'>, string>;
+export const CONFIRM_WORDS = Object.fromEntries(
+  ACTION_COMMANDS.filter((c) => c.word !== CONTAINER_NAME).map((c) => [c.action, c.word]),
+) as Record<Exclude<ActionId, 'restart'>, string>;

@@ -1,15 +1,17 @@
 import { createInterface } from 'node:readline/promises';
 import { ActionLayer } from '../actions/layer.js';
 import type { ActionParams } from '../actions/types.js';
+import { confirmAsk } from '../config/contexts.js';
 import type { LoadedConfig } from '../config/load.js';
 import { createRuntime } from '../runtime.js';
 import type { ActionReport, Outcome } from '../state/types.js';
 import type { ParsedCommand } from './args.js';
 import { auditEpilogue } from './audit-epilogue.js';
+import { OUTCOME_TEXT } from '../text/outcome-words.js';
 import { doctorCommand } from './doctor-command.js';
 import { safeText, type Writer, writer } from './output.js';
 import { settle } from './settle.js';
-import { formatStatus, statusReport } from './status-command.js';
+import { allContextsFlagProblem, allContextsStatus, formatAllContexts, formatStatus, statusReport } from './status-command.js';
 
 const EXIT: Record<Outcome, number> = { VERIFIED: 0, NOT_CONFIRMED: 3, FAILED: 1, CANCELLED: 1, RUNNING: 1 };
 
@@ -19,9 +21,11 @@ const oneLine = (s: string) => s.replace(/[\r\n\u2028\u2029]+/g, ' ');
 function printReport(w: Writer, r: ActionReport, json: boolean): void {
   if (json) return w.json(r);
   const ms = r.finishedAt ? ` in ${r.finishedAt - r.startedAt} ms` : '';
-  w.out(`${r.action.toUpperCase()}: ${r.outcome === 'NOT_CONFIRMED' ? 'SENT BUT NOT CONFIRMED' : r.outcome}${ms} — ${oneLine(r.summary)}`);
+  w.out(`${r.action.toUpperCase()}: ${OUTCOME_TEXT[r.outcome]}${ms} — ${oneLine(r.summary)}`);
   for (const c of r.channels)
-    w.out(`  ${oneLine(c.channel)}: ${c.outcome}${c.latencyMs !== undefined ? ` (${c.latencyMs} ms)` : ''} ${oneLine(c.detail)}`);
+    w.out(
+      `  ${oneLine(c.channel)}: ${OUTCOME_TEXT[c.outcome]}${c.latencyMs !== undefined ? ` (${c.latencyMs} ms)` : ''} ${oneLine(c.detail)}`,
+    );
   if (r.next) w.out(`  next: ${oneLine(r.next)}`);
 }
 
@@ -37,8 +41,21 @@ export async function actionCommand(loaded: LoadedConfig, cmd: ParsedCommand, w:
     w.problem(`read-only mode: '${command}' is not available`);
     return 2;
   }
+  if (command === 'status' && cmd.values['all-contexts'] === true) {
+    const problem = allContextsFlagProblem(cmd.settings);
+    if (problem) {
+      w.problem(problem);
+      return 2;
+    }
+    const all = await allContextsStatus(loaded, { create: createRuntime, settle, settleMs: 3000 });
+    if (json) w.json(all);
+    else w.out(formatAllContexts(all));
+    setTimeout(() => process.exit(process.exitCode ?? 0), 300).unref();
+    return all.ok ? 0 : 1;
+  }
   const rt = createRuntime(loaded);
   rt.start();
+  if (rt.context) w.err(`context ${rt.context.name}${rt.context.production ? ' (PRODUCTION)' : ''}`);
   try {
     await settle(rt, 3000);
     if (command === 'status') {
@@ -49,7 +66,7 @@ export async function actionCommand(loaded: LoadedConfig, cmd: ParsedCommand, w:
     }
     if (command === 'doctor') return await doctorCommand(rt, w, json);
     if (!id) return 2;
-    const layer = new ActionLayer(rt, false);
+    const layer = new ActionLayer(rt);
     const params: ActionParams = {
       reason: typeof cmd.values.reason === 'string' ? cmd.values.reason : undefined,
       soft: cmd.values.soft === true,
@@ -71,7 +88,7 @@ export async function actionCommand(loaded: LoadedConfig, cmd: ParsedCommand, w:
         `${plan.title}\n${plan.lines.map((l) => `  ${oneLine(l)}`).join('\n')}${plan.warning ? `\nWARNING: ${oneLine(plan.warning)}` : ''}`,
       );
       const rl = createInterface({ input: process.stdin, output: process.stderr });
-      typed = (await rl.question(safeText(`Type ${oneLine(plan.word)} to confirm: `, false))).trim();
+      typed = (await rl.question(safeText(`${confirmAsk(oneLine(plan.word), rt.context)}: `, false))).trim();
       rl.close();
     }
     if (typed !== plan.word) {
@@ -93,6 +110,8 @@ export async function actionCommand(loaded: LoadedConfig, cmd: ParsedCommand, w:
     }
     return EXIT[report.outcome];
   } finally {
+    // The NATS mirror's answer for the last records, so its alarm (if any) is printed below.
+    await rt.audit.mirrored(2000);
     auditEpilogue(rt, w);
     await Promise.race([rt.stop(), new Promise((r) => setTimeout(r, 1500))]);
     setTimeout(() => process.exit(process.exitCode ?? 0), 300).unref();

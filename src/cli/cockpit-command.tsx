@@ -1,14 +1,15 @@
 import { render } from 'ink';
-import { ActionLayer } from '../actions/layer.js';
 import type { LoadedConfig } from '../config/load.js';
 import { ConfigError } from '../config/load.js';
-import { buildKeymap } from '../keymap/keymap.js';
-import { ProcedureSession } from '../procedures/session.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 import { App } from '../screens/App.js';
-import { Controller } from '../screens/controller.js';
-import { createUiStore } from '../screens/ui-store.js';
 import { benchProbe } from './bench-log.js';
+import { composeCockpit } from './compose-cockpit.js';
+import { RuntimeHost } from '../runtime-host.js';
+import type { Controller } from '../ui/controller.js';
+
+/** The probes the health pane lists (src/runtime.ts). */
+const HEALTH_PANE = ['brain', 'brain-status', 'execution'];
 
 export interface CockpitOptions {
   /** The procedures act on a sandbox (the demo): its one-line description and the host commands' environment. */
@@ -16,50 +17,78 @@ export interface CockpitOptions {
 }
 
 /** Opens the full-screen cockpit and resolves with the exit code when the operator quits. */
-export async function runCockpit(rt: Runtime, opts: CockpitOptions = {}): Promise<number> {
-  const { config } = rt;
-  const { bindings, problems } = buildKeymap(config.keymap, config.readOnly);
-  if (problems.length) {
-    const p = problems[0] as { command: string; message: string };
-    throw new ConfigError(`invalid setting keymap.${p.command}: ${p.message}`);
-  }
+export async function runCockpit(first: Runtime, opts: CockpitOptions = {}): Promise<number> {
+  const { config } = first;
   if (!process.stdin.isTTY) throw new ConfigError('the cockpit needs a terminal (stdin is not a TTY); use `titan-tui status` for scripts');
-  const ui = createUiStore();
-  const actions = config.readOnly ? null : new ActionLayer(rt, false);
   let quit = () => {};
-  // Destructive procedure steps follow the same SAFE/ARMED rule as the actions.
-  let controllerRef: Controller | null = null;
-  const procedures = new ProcedureSession({
-    deps: rt,
-    readOnly: config.readOnly,
-    gate: () => (controllerRef?.isArmed() ? null : 'SAFE mode: press a and type ARM first'),
-    env: opts.sandbox?.env,
-    sandbox: opts.sandbox?.description,
-  });
-  const controller = new Controller(rt, ui, bindings, actions, () => quit(), procedures);
-  controllerRef = controller;
-
-  rt.start();
-  rt.logPane.attach(rt.contract.containers.execution);
-  // Re-open the log stream when the followed container comes back (its stream ends when it stops).
-  const unsubLogs = rt.store.subscribe((s, prev) => {
-    if (s.containers === prev.containers || !rt.logPane.container) return;
-    const c = s.containers.value.find((x) => x.name === rt.logPane.container);
-    const p = prev.containers.value.find((x) => x.name === rt.logPane.container);
-    if (c?.state === 'running' && (p?.state !== 'running' || p?.startedAt !== c.startedAt)) rt.logPane.reattach();
-  });
-
+  // Contexts: `:context NAME` replaces the runtime whole (src/runtime-host.ts); everything below that
+  // is bound to one runtime is built by mount() and dropped by its unmount.
+  const host = new RuntimeHost(first);
   const bench = benchProbe();
-  if (bench.onRender) {
-    const onKey = controller.onKey.bind(controller);
-    controller.onKey = (input, key) => {
-      bench.onKey();
-      onKey(input, key);
+
+  const mount = (rt: Runtime) => {
+    const wiring = composeCockpit(rt, { sandbox: opts.sandbox, quit: () => quit() });
+    const { controller } = wiring;
+    controller.contextSwitch = (name) => void switchContext(controller, name);
+    rt.logPane.attach(rt.contract.containers.execution);
+    // Re-open the log stream when the followed container comes back (its stream ends when it stops).
+    const unsubLogs = rt.store.subscribe((s, prev) => {
+      if (s.containers === prev.containers || !rt.logPane.container) return;
+      const c = s.containers.value.find((x) => x.name === rt.logPane.container);
+      const p = prev.containers.value.find((x) => x.name === rt.logPane.container);
+      if (c?.state === 'running' && (p?.state !== 'running' || p?.startedAt !== c.startedAt)) rt.logPane.reattach();
+    });
+    if (bench.onRender) {
+      const onKey = controller.onKey.bind(controller);
+      controller.onKey = (input, key) => {
+        bench.onKey();
+        onKey(input, key);
+      };
+    }
+    const unsubRedraw = controller.ui.subscribe((s, prev) => {
+      if (s.redraw !== prev.redraw) instance?.clear();
+    });
+    return {
+      rt,
+      controller,
+      unmount: () => {
+        unsubRedraw();
+        unsubLogs();
+        wiring.dispose();
+      },
     };
-  }
-  // "Complete" = the first frame with containers listed and the halt file read.
-  const complete = () => rt.store.getState().containers.at !== null && rt.store.getState().haltFile.at !== null;
-  const instance = render(<App ctx={{ rt, controller }} />, {
+  };
+
+  first.start();
+  let mounted = mount(first);
+  // A switch waits while something is running in the old context; it never cuts an action short.
+  host.busy = () => {
+    if (mounted.controller.procedures?.busy) return 'a procedure is running: cancel it or let it finish first';
+    if (mounted.rt.store.getState().actions.last?.outcome === 'RUNNING') return 'an action is running: wait for its report';
+    return null;
+  };
+  host.onBeforeSwitch(() => mounted.unmount());
+  host.onSwitched((next) => {
+    mounted = mount(next);
+    // A new key: every component subscribes to the new runtime's store and the new controller's UI.
+    instance?.rerender(<App key={next.context?.name ?? ''} ctx={{ rt: next, controller: mounted.controller }} />);
+  });
+  const switchContext = async (from: Controller, name: string | null) => {
+    if (name === null) return from.notice(host.describe());
+    from.notice(`switching to context ${name}…`);
+    const r = await host.switchTo(name);
+    mounted.controller.notice(r.message, r.ok ? 'info' : 'error');
+  };
+
+  // "Complete" = the first frame with every pane filled: containers listed, the halt file read, the
+  // breaker and every health probe answered (a value or an error).
+  const complete = () => {
+    const s = host.current.store.getState();
+    const filled = (x: { at: number | null; errorAt?: number }) => x.at !== null || x.errorAt !== undefined;
+    return filled(s.containers) && filled(s.haltFile) && filled(s.breaker) && HEALTH_PANE.every((n) => s.probes[n] !== undefined);
+  };
+  let instance: ReturnType<typeof render> | null = null;
+  instance = render(<App key={first.context?.name ?? ''} ctx={{ rt: first, controller: mounted.controller }} />, {
     onRender: bench.onRender?.(complete),
     alternateScreen: true,
     // Ink turns interactive rendering off when it thinks it runs in CI (CI=true and friends);
@@ -70,30 +99,25 @@ export async function runCockpit(rt: Runtime, opts: CockpitOptions = {}): Promis
     exitOnCtrlC: false,
     patchConsole: true,
   });
-  quit = () => instance.unmount();
-  const unsubRedraw = ui.subscribe((s, prev) => {
-    if (s.redraw !== prev.redraw) instance.clear();
-  });
+  const ink = instance;
+  quit = () => ink.unmount();
 
   // Never exit on our own: a stray error in a callback becomes a visible notice, not a crash.
   const onError = (e: unknown) =>
-    controller.notice(`internal error (cockpit keeps running): ${(e as Error)?.message ?? String(e)}`, 'error');
+    mounted.controller.notice(`internal error (cockpit keeps running): ${(e as Error)?.message ?? String(e)}`, 'error');
   process.on('uncaughtException', onError);
   process.on('unhandledRejection', onError);
-  const onSignal = () => instance.unmount();
+  const onSignal = () => ink.unmount();
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
 
   try {
-    await instance.waitUntilExit();
+    await ink.waitUntilExit();
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);
-    unsubRedraw();
-    unsubLogs();
-    controller.dispose();
-    procedures.dispose();
-    await Promise.race([rt.stop(), new Promise((r) => setTimeout(r, 1500))]);
+    mounted.unmount();
+    await Promise.race([host.stop(), new Promise((r) => setTimeout(r, 1500))]);
     process.off('uncaughtException', onError);
     process.off('unhandledRejection', onError);
   }

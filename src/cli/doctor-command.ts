@@ -1,7 +1,7 @@
 /** `titan-tui doctor`: can the emergency stop work right now, and can the audit log record it? */
 import { doctorExitCode, evaluateReadiness, type PathState, type StopPath } from '../actions/readiness.js';
 import type { Runtime } from '../runtime.js';
-import { printable } from '../services/bus/text.js';
+import { printable } from '../text/safe-text.js';
 import type { Writer } from './output.js';
 
 const STATE_WORD: Record<PathState, string> = { ok: 'ok', fail: 'FAIL', unverified: 'UNVERIFIED' };

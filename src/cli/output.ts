@@ -4,7 +4,7 @@
  * write the clipboard or clear the screen), colour dropped when the stream is not a terminal.
  * JSON is redacted as a value, then serialized with every control character escaped.
  */
-import { escapeJsonControls } from '../services/bus/text.js';
+import { escapeJsonControls } from '../text/safe-text.js';
 import { redact, redactValue } from '../services/redact.js';
 import { sanitizeLine, stripSgr } from '../services/logs/sanitize.js';
 

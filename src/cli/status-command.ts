@@ -2,12 +2,15 @@
  * `titan-tui status`: one reading of every source. Exit 0 only when every source answered (NATS,
  * Docker, brain, execution, the halt file, the breaker), 1 otherwise; the text names what did not.
  */
+import { type LoadedConfig, loadContext } from '../config/load.js';
 import type { Runtime } from '../runtime.js';
-import { printable, visibleControls } from '../services/bus/text.js';
+import { printable, visibleControls } from '../text/safe-text.js';
 import type { Target } from '../state/types.js';
 
 export interface StatusReport {
   profile: string;
+  /** The context (deployment) read, when one is in use. */
+  context: string | null;
   /** True when every source answered. */
   ok: boolean;
   /** The sources that did not answer, with why. */
@@ -33,6 +36,7 @@ export function statusReport(rt: Runtime): StatusReport {
   if (s.breaker.value === null) notAnswered.push({ source: 'breaker', why: s.breaker.error ?? 'not read' });
   return {
     profile: rt.contract.profile,
+    context: rt.context?.name ?? null,
     ok: notAnswered.length === 0,
     notAnswered,
     connections: s.connections,
@@ -54,7 +58,7 @@ const name = (t: string) => visibleControls(t);
 const text = (t: string, max = 160) => printable(t, max);
 
 export function formatStatus(r: StatusReport, execName: string): string {
-  const lines = [`profile    ${r.profile}`, 'sources'];
+  const lines = [...(r.context ? [`context    ${visibleControls(r.context)}`] : []), `profile    ${r.profile}`, 'sources'];
   for (const t of TARGETS) {
     const c = r.connections[t];
     const where = c.endpoint ? ` ${text(c.endpoint, 80)}` : '';
@@ -88,4 +92,75 @@ export function formatStatus(r: StatusReport, execName: string): string {
     r.ok ? 'every source answered' : `NOT ANSWERED: ${r.notAnswered.map((n) => n.source).join(', ')} — the state above is incomplete`,
   );
   return lines.join('\n');
+}
+
+// ---- every context at once (`titan-tui status --all-contexts`) -------------------------------------
+
+export type ContextStatus =
+  | ({ context: string | null; production: boolean; executionContainer: string } & StatusReport)
+  | { context: string | null; production: boolean; ok: false; error: string };
+
+export interface AllContextsReport {
+  /** True when every source of every context answered. */
+  ok: boolean;
+  contexts: ContextStatus[];
+}
+
+/** Settings of one deployment: given on the command line they would apply to every context alike. */
+const PER_DEPLOYMENT_FLAG = /^(profile|read-only|contract|nats-|docker-|brain-|execution-|procedures-)/;
+
+export function allContextsFlagProblem(settings: Record<string, unknown>): string | null {
+  const bad = Object.keys(settings).filter((k) => PER_DEPLOYMENT_FLAG.test(k));
+  return bad.length
+    ? `--all-contexts reads each context's own settings: --${bad[0]} would apply to all of them; set it in the context instead`
+    : null;
+}
+
+/**
+ * One runtime per context, all started together, each read once (as `status`), then all stopped.
+ * With no contexts in the file: the top-level settings, as one entry (context null).
+ */
+export async function allContextsStatus(
+  loaded: LoadedConfig,
+  deps: { create: (l: LoadedConfig) => Runtime; settle: (rt: Runtime, ms: number) => Promise<void>; settleMs: number },
+): Promise<AllContextsReport> {
+  const targets = loaded.contexts.length ? loaded.contexts : [null];
+  const entries = targets.map((ctx) => {
+    try {
+      const l = ctx === null || loaded.context?.name === ctx.name ? loaded : loadContext(loaded, ctx.name);
+      const rt = deps.create(l);
+      return { ctx, rt, error: null as string | null };
+    } catch (e) {
+      return { ctx, rt: null, error: (e as Error).message };
+    }
+  });
+  for (const e of entries) e.rt?.start();
+  try {
+    await Promise.all(entries.map((e) => (e.rt ? deps.settle(e.rt, deps.settleMs) : undefined)));
+    const contexts: ContextStatus[] = entries.map((e) => {
+      const head = { context: e.ctx?.name ?? null, production: e.ctx?.production ?? false };
+      return e.rt
+        ? { ...head, executionContainer: e.rt.contract.containers.execution, ...statusReport(e.rt) }
+        : { ...head, ok: false as const, error: e.error ?? 'does not load' };
+    });
+    return { ok: contexts.every((c) => c.ok), contexts };
+  } finally {
+    // Stopped together at the end: they share the process's HTTP agent.
+    await Promise.race([Promise.allSettled(entries.map((e) => e.rt?.stop())), new Promise((r) => setTimeout(r, 3000).unref())]);
+  }
+}
+
+export function formatAllContexts(r: AllContextsReport): string {
+  const out: string[] = [];
+  for (const c of r.contexts) {
+    out.push(
+      `== context ${c.context === null ? '(none: top-level settings)' : visibleControls(c.context)}${c.production ? ' (PRODUCTION)' : ''}`,
+    );
+    if ('error' in c) out.push(`does not load: ${printable(c.error)}`);
+    else out.push(formatStatus(c, c.executionContainer));
+    out.push('');
+  }
+  const bad = r.contexts.filter((c) => !c.ok).map((c) => c.context ?? '(top level)');
+  out.push(r.ok ? 'every source of every context answered' : `INCOMPLETE: ${bad.join(', ')}`);
+  return out.join('\n');
 }

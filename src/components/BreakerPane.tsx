@@ -1,7 +1,7 @@
 import { Text } from 'ink';
-import { useCockpit } from '../screens/context.js';
+import { useCockpit } from '../ui/context.js';
 // Brain's strings come from the network: no control bytes to the terminal.
-import { printable } from '../services/bus/text.js';
+import { printable } from '../text/safe-text.js';
 import type { BreakerStatus } from '../state/types.js';
 import { hhmmss, timeOf } from './format.js';
 import { Pane } from './Pane.js';

@@ -1,14 +1,29 @@
 import { Box, Text } from 'ink';
-import { useUi } from '../screens/context.js';
-import type { PromptState } from '../screens/ui-store.js';
+import { useContext } from 'react';
+import { confirmAsk } from '../config/contexts.js';
+import { AppContext, useUi } from '../ui/context.js';
 import { theme } from './theme.js';
 
-function InputLine({ p }: { p: PromptState }) {
+/** What a typed confirmation shows: the actions' prompts and the procedures' use the same box. */
+export interface ConfirmView {
+  title: string;
+  lines: string[];
+  warning?: string;
+  word: string;
+  input: string;
+  error?: string;
+  /** Asking for the optional reason before the word. */
+  stage?: 'reason' | 'word';
+}
+
+function InputLine({ p }: { p: ConfirmView }) {
+  // Contexts (issue #12): a production context is named in every typed confirmation; the word stays.
+  const context = useContext(AppContext)?.rt.context ?? null;
   return (
     <Box flexDirection="column" flexShrink={0}>
       <Text wrap="truncate-start">
         <Text color={theme.accent}>
-          {p.stage === 'reason' ? 'Reason (optional, Enter to continue): ' : `Type ${p.word} to confirm, Esc to cancel: `}
+          {p.stage === 'reason' ? 'Reason (optional, Enter to continue): ' : `${confirmAsk(p.word, context)}, Esc to cancel: `}
         </Text>
         {p.input}▌
       </Text>
@@ -30,6 +45,20 @@ function InputLine({ p }: { p: PromptState }) {
 export function ConfirmPrompt({ width, maxHeight, compact = false }: { width: number; maxHeight?: number; compact?: boolean }) {
   const p = useUi((s) => s.prompt);
   if (!p) return null;
+  return <ConfirmBox p={p} width={width} maxHeight={maxHeight} compact={compact} />;
+}
+
+export function ConfirmBox({
+  p,
+  width,
+  maxHeight,
+  compact = false,
+}: {
+  p: ConfirmView;
+  width: number;
+  maxHeight?: number;
+  compact?: boolean;
+}) {
   if (compact) {
     return (
       <Box flexDirection="column" width={width} flexShrink={0}>

@@ -1,7 +1,8 @@
 import { Box, Text } from 'ink';
-import { useCockpit, useUi } from '../screens/context.js';
+import { useCockpit, useUi } from '../ui/context.js';
 import type { ContainerInfo } from '../state/types.js';
 import { coarseUptime, pad } from './format.js';
+import { listWindow } from './list-window.js';
 import { useTick } from './use-tick.js';
 import { Pane } from './Pane.js';
 import { staleLabel } from './stale.js';
@@ -21,7 +22,8 @@ export function ContainersPane({ height, width, narrow }: { height: number; widt
   const stale = staleLabel(docker, confirmedAt);
   const rows = Math.max(0, height - 2);
   const list = containers.value;
-  const start = Math.max(0, Math.min(selected - rows + 1, list.length - rows));
+  const win = listWindow(selected, list.length, rows);
+  const start = win.start;
   return (
     <Pane title="Containers" focused={focused} stale={stale} height={height} width={width} right={`${list.length}`}>
       {list.length === 0 ? (
@@ -29,24 +31,28 @@ export function ContainersPane({ height, width, narrow }: { height: number; widt
           {containers.error ? containers.error : docker.status === 'connected' ? 'no Titan containers' : 'waiting for Docker…'}
         </Text>
       ) : (
-        list.slice(start, start + rows).map((c, i) => {
-          const idx = start + i;
-          const sel = idx === selected;
-          // One string per row: flex never squeezes a column, the name gets what is left.
-          const health = c.health === 'healthy' ? '✓' : c.health === 'unhealthy' ? '✗' : c.health === 'starting' ? '~' : ' ';
-          const tail = `${pad(c.state, 8)}${health} ${pad(c.state === 'running' ? coarseUptime(c.startedAt) : `exit ${c.exitCode ?? '?'}`, 8)}${narrow ? '' : ` ↻${c.restartCount}`}`;
-          const nameW = Math.max(8, width - 4 - tail.length);
-          return (
-            <Box key={c.id} height={1} overflow="hidden">
-              <Text inverse={sel && focused} color={stale ? theme.stale : undefined} wrap="truncate">
-                {`${c.name === logsOf ? '»' : ' '}${pad(c.name, nameW)} `}
-              </Text>
-              <Text color={stale ? theme.stale : stateColor(c)} wrap="truncate">
-                {tail}
-              </Text>
-            </Box>
-          );
-        })
+        <>
+          {win.above ? <Text color={theme.muted}>{`  ↑ ${win.above} more`}</Text> : null}
+          {list.slice(win.start, win.end).map((c, i) => {
+            const idx = start + i;
+            const sel = idx === selected;
+            // One string per row: flex never squeezes a column, the name gets what is left.
+            const health = c.health === 'healthy' ? '✓' : c.health === 'unhealthy' ? '✗' : c.health === 'starting' ? '~' : ' ';
+            const tail = `${pad(c.state, 8)}${health} ${pad(c.state === 'running' ? coarseUptime(c.startedAt) : `exit ${c.exitCode ?? '?'}`, 8)}${narrow ? '' : ` ↻${c.restartCount}`}`;
+            const nameW = Math.max(8, width - 4 - tail.length);
+            return (
+              <Box key={c.id} height={1} overflow="hidden">
+                <Text inverse={sel && focused} color={stale ? theme.stale : undefined} wrap="truncate">
+                  {`${c.name === logsOf ? '»' : ' '}${pad(c.name, nameW)} `}
+                </Text>
+                <Text color={stale ? theme.stale : stateColor(c)} wrap="truncate">
+                  {tail}
+                </Text>
+              </Box>
+            );
+          })}
+          {win.below ? <Text color={theme.muted}>{`  ↓ ${win.below} more`}</Text> : null}
+        </>
       )}
     </Pane>
   );

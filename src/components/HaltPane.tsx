@@ -1,7 +1,7 @@
 import { Text } from 'ink';
-import { useApp, useCockpit } from '../screens/context.js';
+import { useApp, useCockpit } from '../ui/context.js';
 // The halt file is written by whoever can reach the container: no control bytes to the terminal.
-import { printable } from '../services/bus/text.js';
+import { printable } from '../text/safe-text.js';
 import { hhmmss } from './format.js';
 import { Pane } from './Pane.js';
 import { staleLabel } from './stale.js';

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { Box, Text } from 'ink';
-import { useApp, useCockpit, useUi } from '../screens/context.js';
+import { contextBadge } from '../config/contexts.js';
+import { useApp, useCockpit } from '../ui/context.js';
 import type { ConnState, Target } from '../state/types.js';
 import { age, hhmm, hhmmss } from './format.js';
 import { breakerFlag, haltFlag, type SystemFlag } from './system-flags.js';
@@ -21,8 +22,9 @@ function badge(label: string, conn: ConnState, now: number, compact: boolean): {
 
 export function Header({ narrow, width }: { narrow: boolean; width: number }) {
   const { rt, controller } = useApp();
+  const ctxBadge = contextBadge(rt.context);
   const conns = useCockpit((s) => s.connections);
-  const armedUntil = useUi((s) => s.armedUntil);
+  const armedUntil = useCockpit((s) => s.armedUntil);
   // Seconds only matter while armed (countdown) or while something is down (ages); otherwise the
   // header redraws once a minute, which keeps an idle cockpit near zero CPU.
   const everyMs =
@@ -60,6 +62,12 @@ export function Header({ narrow, width }: { narrow: boolean; width: number }) {
           <Text bold color={theme.accent}>
             TITAN
           </Text>
+          {/* Contexts (issue #12): the deployment's name in its colour; production inverted. */}
+          {ctxBadge ? (
+            <Text bold color={ctxBadge.color} inverse={ctxBadge.inverse}>
+              {` ${ctxBadge.text.trim()} `}
+            </Text>
+          ) : null}
           <Text color={theme.muted}>
             {narrow ? ` ${rt.contract.profile} ${clockText}` : ` ${rt.contract.profile} · ${HOST} · op ${rt.operator} · ${clockText}`}
           </Text>

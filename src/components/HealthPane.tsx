@@ -1,6 +1,6 @@
 import { Text } from 'ink';
 import { useShallow } from 'zustand/react/shallow';
-import { useCockpit } from '../screens/context.js';
+import { useCockpit } from '../ui/context.js';
 import type { ProbeResult } from '../state/types.js';
 import { age, latencyBucket, pad } from './format.js';
 import { Pane } from './Pane.js';

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { useApp, useUi } from '../screens/context.js';
+import { useApp, useUi } from '../ui/context.js';
 import { theme } from './theme.js';
 
 export function Palette({ width, maxHeight = 11 }: { width: number; maxHeight?: number }) {
@@ -32,6 +32,9 @@ export function Palette({ width, maxHeight = 11 }: { width: number; maxHeight?: 
         </Text>
       ))}
       {matches.length === 0 ? <Text color={theme.muted}>no matching command</Text> : null}
+      {pal.candidates && pal.candidates.length > 1 ? (
+        <Text color={theme.warn} wrap="truncate">{`${pal.candidates.length} fit, type more: ${pal.candidates.join('  ')}`}</Text>
+      ) : null}
     </Box>
   );
 }

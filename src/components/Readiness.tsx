@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { emergencyStopAvailable, evaluateReadiness } from '../actions/readiness.js';
-import { useApp, useCockpit } from '../screens/context.js';
+import { useApp, useCockpit } from '../ui/context.js';
 import { theme } from './theme.js';
 
 /**

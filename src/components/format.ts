@@ -1,5 +1,5 @@
 /** Small, pure formatting helpers for the panes. */
-import { printable } from '../services/bus/text.js';
+import { printable } from '../text/safe-text.js';
 
 export const hhmmss = (t: number) => new Date(t).toTimeString().slice(0, 8);
 

@@ -20,11 +20,3 @@ export const OUTCOME_COLOR = {
   CANCELLED: theme.muted,
   RUNNING: theme.accent,
 } as const;
-
-export const OUTCOME_TEXT = {
-  VERIFIED: 'VERIFIED',
-  NOT_CONFIRMED: 'SENT BUT NOT CONFIRMED',
-  FAILED: 'FAILED',
-  CANCELLED: 'CANCELLED',
-  RUNNING: 'RUNNING',
-} as const;

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useApp } from '../screens/context.js';
+import { useApp } from '../ui/context.js';
 import { type BreakerView, breakerFreshUntil, breakerView } from '../state/breaker.js';
 
 /**

@@ -1,4 +1,4 @@
-import { hostname } from 'node:os';
+import { auditIdentity } from '../domain/audit-identity.js';
 import type { AuditEntry, Outcome } from '../state/types.js';
 import type { ProcedureDeps, RunState, StepStatus, StepView } from './types.js';
 
@@ -11,17 +11,6 @@ const OUTCOME: Record<StepStatus, Outcome> = {
   running: 'RUNNING',
 };
 
-function who(): Pick<AuditEntry, 'host' | 'sshClient' | 'tty'> {
-  const ssh = process.env.SSH_CLIENT ?? process.env.SSH_CONNECTION ?? null;
-  let tty: string | null = null;
-  try {
-    tty = process.stdin.isTTY ? (process.env.TTY ?? process.env.SSH_TTY ?? 'tty') : null;
-  } catch {
-    tty = null;
-  }
-  return { host: hostname(), sshClient: ssh ? (ssh.split(' ')[0] ?? null) : null, tty };
-}
-
 /** One record per step: action `run:<procedure>:<step>`; never the output (it may hold secrets). */
 export function stepAuditEntry(deps: ProcedureDeps, run: RunState, step: StepView): AuditEntry {
   const outcome = OUTCOME[step.status];
@@ -30,7 +19,7 @@ export function stepAuditEntry(deps: ProcedureDeps, run: RunState, step: StepVie
     time: new Date(step.startedAt ?? Date.now()).toISOString(),
     id: run.runId,
     operator: deps.operator,
-    ...who(),
+    ...auditIdentity(),
     profile: deps.contract.profile,
     action: `run:${run.procedureId}:${step.id}`,
     targets: step.plan.slice(0, 4),
@@ -49,7 +38,7 @@ export function runAuditEntry(deps: ProcedureDeps, run: RunState): AuditEntry {
     time: new Date(run.startedAt ?? Date.now()).toISOString(),
     id: run.runId,
     operator: deps.operator,
-    ...who(),
+    ...auditIdentity(),
     profile: deps.contract.profile,
     action: `run:${run.procedureId}`,
     targets: [],

@@ -4,7 +4,8 @@
  * renders `ui` and `run`; the cockpit's controller forwards keys to `onKey`.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { keyName } from '../keymap/keymap.js';
+import type { KeyPress } from '../input/keys.js';
+import { typeWord } from '../input/typed-word.js';
 import { buildProcedure, PROCEDURES } from './catalog.js';
 import { createRunStore, ProcedureRunner, type RunStore } from './runner.js';
 import { procedureSettings } from './settings.js';
@@ -17,10 +18,12 @@ import {
   type ProcedureDeps,
   type ProcedureHooks,
   type ProcedureId,
-  type RunState,
 } from './types.js';
 
-type InkKey = Parameters<typeof keyName>[1];
+/** Dry run: lists every step and command, runs none ('d' is the cockpit's disarm everywhere). */
+export const DRY_RUN_KEY = 'p';
+/** Keys that move through a run's steps and output. */
+const VIEW_KEYS = new Set(['tab', 'right', 'shift+tab', 'left', 'pageup', 'ctrl+b', 'pagedown', 'ctrl+f', 'G', 'end']);
 
 export type Interaction =
   | { kind: 'confirm'; req: ConfirmRequest; input: string; error?: string }
@@ -50,13 +53,6 @@ export interface SessionOptions {
   env?: NodeJS.ProcessEnv;
   /** What the procedures act on when it is not this host (the demo's sandbox), in one line for the screen. */
   sandbox?: string;
-}
-
-/** The step shown when the operator chose none: the running one, else the one that stopped the run, else the last. */
-export function defaultFocus(run: RunState): number {
-  if (run.current !== null) return run.current;
-  const stopped = run.steps.findIndex((x) => x.status === 'failed' || x.status === 'cancelled');
-  return stopped >= 0 ? stopped : Math.max(0, run.steps.length - 1);
 }
 
 export class ProcedureSession {
@@ -130,7 +126,7 @@ export class ProcedureSession {
   start(id: ProcedureId, args: ProcedureArgs = {}, dryRun = false): void {
     if (this.busy) return this.notice('a procedure is running: x cancels it', 'warn');
     if (!dryRun) {
-      if (this.opts.readOnly) return this.notice('read-only mode: procedures do not run (d shows a dry run)', 'warn');
+      if (this.opts.readOnly) return this.notice('read-only mode: procedures do not run (p shows a dry run)', 'warn');
       const refused = this.opts.gate?.();
       if (refused) return this.notice(refused, 'warn');
     }
@@ -170,27 +166,25 @@ export class ProcedureSession {
     this.start(id, {}, dryRun);
   }
 
-  /** Returns false when the key is not for this screen (Esc with nothing to close: leave it). */
-  onKey(input: string, key: InkKey): boolean {
-    // A paste or a fast typist arrives as one chunk ("RECREATE\r"): handle it key by key.
-    if (input.length > 1 && !key.ctrl && !key.meta && /^[\x20-\x7e\r\n]+$/.test(input) && !/^\s+$/.test(input)) {
-      for (const ch of input) {
-        if (ch === '\r' || ch === '\n') this.onKey('', { return: true });
-        else this.onKey(ch, { shift: ch !== ch.toLowerCase() });
-      }
-      return true;
-    }
-    const name = keyName(input, key);
+  /**
+   * The procedures screen's own keys (the input router gives them here first; the stop, splitting
+   * bursts and the global keys are the router's). Returns false when the key is not this screen's:
+   * the router then applies the cockpit's global keys (a arms, d disarms, ? help, Esc leaves).
+   */
+  onKey(k: KeyPress): boolean {
+    const { name } = k;
     const s = this.ui.getState();
     const it = s.interaction;
     if (it) {
-      this.onInteractionKey(it, input, name);
+      this.onInteractionKey(it, k);
       return true;
     }
     if (this.busy) {
-      if (name === 'x' || name === 'escape') this.ui.setState({ interaction: { kind: 'cancel-run' } });
-      else this.onViewKey(name);
-      return true;
+      if (name === 'x' || name === 'escape') {
+        this.ui.setState({ interaction: { kind: 'cancel-run' } });
+        return true;
+      }
+      return this.onViewKey(name);
     }
     switch (name) {
       case 'up':
@@ -204,23 +198,28 @@ export class ProcedureSession {
       case 'enter':
         this.begin(false);
         return true;
-      case 'd':
+      case DRY_RUN_KEY:
         this.begin(true);
         return true;
       case 'escape':
+        // A finished run (a dry run included) is closed first: back to the procedure list.
+        if (this.run.getState().status !== 'idle') {
+          this.run.setState(createRunStore().getState(), true);
+          this.ui.setState({ focusStep: null, scroll: 0, notice: null });
+          return true;
+        }
         return false;
       default:
-        this.onViewKey(name);
-        return true;
+        return this.onViewKey(name);
     }
   }
 
   /** Which step's output is shown and how far back. */
-  private onViewKey(name: string): void {
+  private onViewKey(name: string): boolean {
     const s = this.ui.getState();
     const run = this.run.getState();
     const n = run.steps.length;
-    if (n === 0) return;
+    if (n === 0 || !VIEW_KEYS.has(name)) return false;
     const current =
       s.focusStep ??
       run.current ??
@@ -233,9 +232,11 @@ export class ProcedureSession {
     else if (name === 'pageup' || name === 'ctrl+b') this.ui.setState({ scroll: s.scroll + 10 });
     else if (name === 'pagedown' || name === 'ctrl+f') this.ui.setState({ scroll: Math.max(0, s.scroll - 10) });
     else if (name === 'G' || name === 'end') this.ui.setState({ scroll: 0, focusStep: null });
+    return true;
   }
 
-  private onInteractionKey(it: Interaction, input: string, name: string): void {
+  private onInteractionKey(it: Interaction, k: KeyPress): void {
+    const { input, name } = k;
     switch (it.kind) {
       case 'editing':
         return;
@@ -269,23 +270,11 @@ export class ProcedureSession {
         return;
       }
       case 'confirm': {
-        if (name === 'escape') return this.answer?.(null);
-        if (name === 'backspace' || name === 'delete')
-          return this.ui.setState({ interaction: { ...it, input: it.input.slice(0, -1), error: undefined } });
-        if (name === 'enter') {
-          // Enter on an empty or wrong value never confirms.
-          if (it.input === it.req.word) return this.answer?.(it.input);
-          return this.ui.setState({
-            interaction: {
-              ...it,
-              input: '',
-              error: it.input ? `Value must be exactly ${it.req.word}` : `Type ${it.req.word} to confirm, or Esc to cancel`,
-            },
-          });
-        }
-        if (input && !/[\x00-\x1f]/.test(input) && it.input.length < 200)
-          this.ui.setState({ interaction: { ...it, input: it.input + input, error: undefined } });
-        return;
+        // The same typed confirmation as the action prompts (src/input/typed-word.ts).
+        const step = typeWord({ word: it.req.word, input: it.input, error: it.error }, k);
+        if (step.kind === 'cancelled') return this.answer?.(null);
+        if (step.kind === 'confirmed') return this.answer?.(it.req.word);
+        return this.ui.setState({ interaction: { ...it, input: step.state.input, error: step.state.error } });
       }
     }
   }

@@ -8,9 +8,9 @@ import { Readiness } from '../components/Readiness.js';
 import { AuditScreen } from './AuditScreen.js';
 import { ProceduresScreen } from './ProceduresScreen.js';
 import { CockpitScreen } from './CockpitScreen.js';
-import { AppContext, type AppCtx, useApp, useCockpit, useUi } from './context.js';
+import { AppContext, type AppCtx, useApp, useCockpit, useUi } from '../ui/context.js';
 import { HelpScreen } from './HelpScreen.js';
-import { bannerLines, bodyHeight } from './layout.js';
+import { bannerLines, bodyHeight } from '../ui/layout.js';
 import { MIN_COLS, MIN_ROWS, TooSmall } from './TooSmall.js';
 
 export const NARROW_COLS = 84;
@@ -28,8 +28,8 @@ function Root() {
   useEffect(() => ctx.controller.setViewport(columns, rows), [ctx.controller, columns, rows]);
   if (columns < MIN_COLS || rows < MIN_ROWS) return <TooSmall cols={columns} rows={rows} />;
   const narrow = columns <= NARROW_COLS;
-  const bannerMax = bannerLines(rows, last);
-  const bodyH = bodyHeight(rows, { notice, alarm, last });
+  const bannerMax = bannerLines(rows, last, columns);
+  const bodyH = bodyHeight(rows, { notice, alarm, last }, columns);
   return (
     <Box flexDirection="column" width={columns} height={rows} overflow="hidden">
       <Header narrow={narrow} width={columns} />
@@ -50,7 +50,7 @@ function Root() {
           <CockpitScreen height={bodyH} width={columns} narrow={narrow} />
         )}
       </Box>
-      <ActionBanner maxLines={bannerMax} />
+      <ActionBanner maxLines={bannerMax} width={columns} />
       <Footer width={columns} />
     </Box>
   );

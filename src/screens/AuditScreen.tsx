@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { OUTCOME_COLOR, theme } from '../components/theme.js';
-import { useApp, useCockpit, useUi } from './context.js';
+import { useApp, useCockpit, useUi } from '../ui/context.js';
 
 export function AuditScreen({ height }: { height: number }) {
   const { rt } = useApp();
@@ -16,7 +16,7 @@ export function AuditScreen({ height }: { height: number }) {
         wrap="truncate"
       >{`Audit — ${rt.audit.path} · newest first${offset ? ` · ${offset} newer above` : ''} · Esc returns`}</Text>
       {alarm ? <Text color={theme.bad} wrap="truncate">{`AUDIT ALARM: ${alarm.error}`}</Text> : null}
-      {recent.length === 0 ? <Text color={theme.muted}>no actions recorded yet</Text> : null}
+      {recent.length === 0 ? <Text color={theme.muted}>{`no records in ${rt.audit.path}`}</Text> : null}
       {[...recent]
         .reverse()
         .slice(offset, offset + rows)

@@ -4,8 +4,8 @@ import { ContainersPane } from '../components/ContainersPane.js';
 import { HaltPane } from '../components/HaltPane.js';
 import { HealthPane } from '../components/HealthPane.js';
 import { LogsPane } from '../components/LogsPane.js';
-import { useCockpit } from './context.js';
-import { allocate } from './layout.js';
+import { useCockpit } from '../ui/context.js';
+import { allocate } from '../ui/layout.js';
 
 /** The three probes (brain, brain-status, execution) plus borders. */
 const HEALTH_H = 5;

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { theme } from '../components/theme.js';
-import { useApp, useUi } from './context.js';
-import { helpGrid, helpRows } from './help-layout.js';
+import { useApp, useUi } from '../ui/context.js';
+import { helpGrid, helpRows } from '../ui/help-layout.js';
 
 /** Generated from the keymap: what you see here is exactly what the keys do. Pages when it does not fit. */
 export function HelpScreen({ height, width }: { height: number; width: number }) {

@@ -6,11 +6,12 @@
 import { Box, Text, useApp as useInkApp } from 'ink';
 import { useEffect } from 'react';
 import { useStore } from 'zustand';
+import { ConfirmBox } from '../components/ConfirmPrompt.js';
 import { theme } from '../components/theme.js';
 import { PROCEDURES } from '../procedures/catalog.js';
 import { spawnEditor } from '../procedures/editor.js';
 import { formatDuration, RUN_LABEL, STATUS_GLYPH, STATUS_LABEL } from '../procedures/format.js';
-import type { Interaction, ProcedureSession } from '../procedures/session.js';
+import { DRY_RUN_KEY, type Interaction, type ProcedureSession } from '../procedures/session.js';
 import { PROCEDURE_IDS, type EditResult, type RunStatus, type StepStatus, type StepView } from '../procedures/types.js';
 
 const STEP_COLOR: Record<StepStatus, string> = {
@@ -94,26 +95,12 @@ function InteractionBox({ it, width }: { it: Interaction; width: number }) {
         </Box>
       );
     case 'confirm':
+      // The same box as the action prompts: plan lines wrap, the input line always shows.
       return (
-        <Box flexDirection="column" borderStyle="round" borderColor={theme.bad} paddingX={1} width={Math.max(20, width)}>
-          <Text bold color={theme.bad}>
-            {it.req.title}
-          </Text>
-          {it.req.lines.map((l) => (
-            <Text key={l} wrap="truncate">
-              {l}
-            </Text>
-          ))}
-          {it.req.warning ? <Text color={theme.warn}>{`WARNING: ${it.req.warning}`}</Text> : null}
-          <Text>
-            {`Type ${it.req.word} to confirm (Esc cancels): `}
-            <Text bold color={theme.accent}>
-              {it.input}
-            </Text>
-            <Text color={theme.muted}>█</Text>
-          </Text>
-          {it.error ? <Text color={theme.bad}>{it.error}</Text> : null}
-        </Box>
+        <ConfirmBox
+          p={{ title: it.req.title, lines: it.req.lines, warning: it.req.warning, word: it.req.word, input: it.input, error: it.error }}
+          width={width}
+        />
       );
   }
 }
@@ -144,8 +131,25 @@ export function ProceduresScreen({ session, height, width }: { session: Procedur
   const end = Math.max(0, output.length - ui.scroll);
   const visible = output.slice(Math.max(0, end - outRows), end);
   const hint =
-    run.status === 'running' ? 'x cancel · Tab step · PgUp/PgDn scroll' : 'Enter run · d dry run · ↑↓ choose · Tab step · Esc back';
+    run.status === 'running'
+      ? 'x cancel · Tab step · PgUp/PgDn scroll'
+      : `Enter run · ${DRY_RUN_KEY} dry run · ↑↓ choose · Tab step · Esc back`;
 
+  if (ui.interaction?.kind === 'confirm') {
+    // A typed confirmation takes the screen's body: nothing else competes for its rows (at 80x24
+    // the checklist and the box drew over each other).
+    return (
+      <Box flexDirection="column" height={height} width={width} overflow="hidden">
+        <Text bold color={theme.accent} wrap="truncate">{`Procedures — ${run.title || 'confirm'}`}</Text>
+        {session.sandbox ? (
+          <Text color={theme.warn} wrap="truncate">
+            {session.sandbox}
+          </Text>
+        ) : null}
+        <InteractionBox it={ui.interaction} width={width} />
+      </Box>
+    );
+  }
   return (
     <Box flexDirection="column" height={height} width={width} overflow="hidden">
       <Text bold color={theme.accent} wrap="truncate">{`Procedures — runbook checklists · ${hint}`}</Text>

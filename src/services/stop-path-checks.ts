@@ -43,7 +43,8 @@ export class StopPathChecks {
     const again = () => void this.run();
     this.unsubscribe = this.deps.store.subscribe((s, p) => {
       const back = (t: 'nats' | 'brain') => s.connections[t].status === 'connected' && p.connections[t].status !== 'connected';
-      if (back('nats') || back('brain')) again();
+      // A moment later: the connection event is emitted before the client is ready for requests.
+      if (back('nats') || back('brain')) setTimeout(again, 250).unref();
     });
     const every = this.deps.intervalMs ?? 60_000;
     this.timer = setInterval(again, every);

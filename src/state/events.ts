@@ -15,6 +15,8 @@ import type { CheckId, CheckResult } from './checks.js';
 export type CockpitEvent =
   | { type: 'conn'; target: Target; state: ConnState }
   | { type: 'check'; id: CheckId; result: CheckResult }
+  /** The cockpit was armed until then (ms epoch), or disarmed (null). Actions that need arming read it. */
+  | { type: 'arm'; until: number | null }
   | { type: 'containers.sync'; list: ContainerInfo[]; at: number }
   | { type: 'containers.error'; error: string; at: number }
   | { type: 'haltFile'; state: HaltFileState; at: number }
@@ -34,6 +36,8 @@ export type CockpitEvent =
   | { type: 'logs.error'; container: string; error: string; at: number }
   | { type: 'action.report'; report: ActionReport }
   | { type: 'audit.appended'; entry: AuditEntry }
+  /** The audit file as it is now (the Audit screen re-reads it when opened). */
+  | { type: 'audit.loaded'; entries: AuditEntry[]; at: number }
   | { type: 'audit.error'; error: string; at: number };
 
 export type Emit = (event: CockpitEvent) => void;

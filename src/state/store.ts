@@ -57,6 +57,8 @@ export interface CockpitState {
   audit: { recent: AuditEntry[]; alarm: { error: string; at: number } | null };
   /** Stop-path checks a connection cannot answer (publish permission, brain credentials). */
   checks: Checks;
+  /** ARMED until then (ms epoch); null is SAFE. Domain state: actions and procedures are gated on it. */
+  armedUntil: number | null;
 }
 
 const RECENT_EVIDENCE = 20;
@@ -78,6 +80,7 @@ export function initialState(now = Date.now()): CockpitState {
     actions: { last: null, history: [] },
     audit: { recent: [], alarm: null },
     checks: {},
+    armedUntil: null,
   };
 }
 
@@ -97,6 +100,8 @@ function confirm<K extends keyof CockpitState['confirmed']>(s: CockpitState, key
 /** Pure reducer: the only place state changes. Returns the same object when nothing changed. */
 export function reduce(s: CockpitState, e: CockpitEvent): CockpitState {
   switch (e.type) {
+    case 'arm':
+      return s.armedUntil === e.until ? s : { ...s, armedUntil: e.until };
     case 'check': {
       const prev = s.checks[e.id];
       // The same verdict again changes nothing on screen: keep the object (no redraw).
@@ -167,6 +172,8 @@ export function reduce(s: CockpitState, e: CockpitEvent): CockpitState {
       const current = last === null || last.id === e.report.id || e.report.startedAt >= last.startedAt ? e.report : last;
       return { ...s, actions: { last: current, history: pushBounded(others, e.report, ACTION_HISTORY) } };
     }
+    case 'audit.loaded':
+      return { ...s, audit: { ...s.audit, recent: e.entries.slice(-AUDIT_RECENT) } };
     case 'audit.appended':
       return { ...s, audit: { ...s.audit, recent: pushBounded(s.audit.recent, e.entry, AUDIT_RECENT) } };
     case 'audit.error':

@@ -51,7 +51,13 @@ describe('the demo procedures sandbox', () => {
     t.key('Down');
     t.key('Enter');
     const confirm = await t.waitForText('Type REVERT to confirm', 15_000);
-    expect(confirm).toContain(`in ${sandbox}/titan`);
+    // The plan lines wrap inside the box (a path is read whole): join the box's rows to read them.
+    const box = confirm
+      .split('\n')
+      .filter((l) => l.startsWith('║'))
+      .map((l) => l.replace(/^║ ?/, '').replace(/ *║$/, ''))
+      .join('');
+    expect(box).toContain(`in ${sandbox}/titan`);
     expect(confirm).not.toContain(repo.deploy);
     t.send('REVERT');
     t.key('Enter');
@@ -60,6 +66,9 @@ describe('the demo procedures sandbox', () => {
     // It did act, on the sandbox's own remote.
     expect(git(join(sandbox, 'remote.git'), 'log', '-1', '--format=%s', 'main')).toMatch(/^Revert "/);
 
+    // Esc closes the finished run (back to the procedure list), a second Esc leaves the screen.
+    t.key('Escape');
+    await t.waitFor((x) => x.includes('Procedures — runbook checklists') && !x.includes('ALL OK'));
     t.key('Escape');
     // Back on the cockpit before q (Esc and q in one read would be Alt+q).
     await t.waitForText('┌ Containers');

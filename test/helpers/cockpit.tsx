@@ -1,12 +1,10 @@
 /**
- * Mounts the whole cockpit (App + Controller + keymap + action layer) on an offline Runtime in the
- * fake terminal, wired as src/cli/cockpit-command.tsx wires it (minus rt.start() and the real tty).
+ * Mounts the whole cockpit on an offline Runtime in the fake terminal, with the wiring that ships
+ * (src/cli/compose-cockpit.ts: keymap, action layer, procedures, controller), minus rt.start() and the tty.
  */
-import { ActionLayer } from '../../src/actions/layer.js';
-import { buildKeymap } from '../../src/keymap/keymap.js';
+import { composeCockpit } from '../../src/cli/compose-cockpit.js';
 import { App } from '../../src/screens/App.js';
-import { Controller } from '../../src/screens/controller.js';
-import { createUiStore } from '../../src/screens/ui-store.js';
+import type { Controller } from '../../src/ui/controller.js';
 import { type InkHarness, renderInk } from './ink-harness.js';
 import { type OfflineRuntime, offlineRuntime } from './offline-runtime.js';
 
@@ -21,16 +19,20 @@ export interface MountedCockpit extends InkHarness {
 }
 
 export function mountCockpit(
-  opts: { columns?: number; rows?: number; flags?: Record<string, string | boolean>; env?: Record<string, string> } = {},
+  opts: {
+    columns?: number;
+    rows?: number;
+    flags?: Record<string, string | boolean>;
+    env?: Record<string, string>;
+    sandbox?: { description: string; env: NodeJS.ProcessEnv };
+  } = {},
 ): MountedCockpit {
   const off = offlineRuntime(opts.flags, opts.env);
   const { rt } = off;
-  const { bindings, problems } = buildKeymap(rt.config.keymap, rt.config.readOnly);
-  if (problems.length) throw new Error(`keymap problems: ${JSON.stringify(problems)}`);
-  const ui = createUiStore();
-  const actions = rt.config.readOnly ? null : new ActionLayer(rt, false);
   let quitCount = 0;
-  const controller = new Controller(rt, ui, bindings, actions, () => quitCount++);
+  // The shipped wiring (src/cli/compose-cockpit.ts): keymap, actions, procedures, controller.
+  const wiring = composeCockpit(rt, { quit: () => quitCount++, ...(opts.sandbox ? { sandbox: opts.sandbox } : {}) });
+  const { controller } = wiring;
   const h = renderInk(<App ctx={{ rt, controller }} />, { columns: opts.columns ?? 80, rows: opts.rows ?? 24 });
   return {
     ...h,
@@ -40,7 +42,7 @@ export function mountCockpit(
     quits: () => quitCount,
     cleanup: async () => {
       h.unmount();
-      controller.dispose();
+      wiring.dispose();
       await off.cleanup();
     },
   };

@@ -39,7 +39,7 @@ const lastAudit = () => audit().at(-1) as AuditEntry;
 beforeAll(async () => {
   stack = await startTitanStack();
   rt = await stack.runtime();
-  layer = new ActionLayer(rt, false);
+  layer = new ActionLayer(rt);
 }, 120_000);
 
 afterAll(async () => {
@@ -76,7 +76,7 @@ describe('actions against the simulated Titan', () => {
   });
 
   it('read-only mode refuses every action', async () => {
-    const ro = new ActionLayer(rt, true);
+    const ro = new ActionLayer(await stack.runtime({ 'read-only': true }));
     for (const [id, word] of [
       ['halt', 'HALT'],
       ['stop-all', 'HALT'],
@@ -150,7 +150,7 @@ describe('actions against the simulated Titan', () => {
 
   it('BREAKER RESET with a wrong HMAC secret ends FAILED (401)', async () => {
     const bad = await stack.runtime({ 'brain-hmac-secret': 'b'.repeat(64) });
-    const r = await new ActionLayer(bad, false).execute('breaker-reset', {}, 'RESET', { enteredAt: Date.now(), progress: () => {} });
+    const r = await new ActionLayer(bad).execute('breaker-reset', {}, 'RESET', { enteredAt: Date.now(), progress: () => {} });
     expect(r.outcome).toBe('FAILED');
     expect(r.summary).toMatch(/401/);
     expect(r.summary).toMatch(/Invalid signature/);
@@ -161,7 +161,7 @@ describe('actions against the simulated Titan', () => {
 
   it('HALT as the read-only NATS user ends FAILED with a permissions violation, and nothing halts', async () => {
     const ro = await stack.runtime({ 'nats-user': NATS_USERS.console.user, 'nats-pass': NATS_USERS.console.pass });
-    const r = await new ActionLayer(ro, false).execute('halt', {}, 'HALT', { enteredAt: Date.now(), progress: () => {} });
+    const r = await new ActionLayer(ro).execute('halt', {}, 'HALT', { enteredAt: Date.now(), progress: () => {} });
     expect(r.outcome).toBe('FAILED');
     expect(r.summary).toMatch(/permissions violation/i);
     expect(await haltFile()).toBe(false);
@@ -212,7 +212,7 @@ describe('a failing audit log', () => {
   it('never blocks the emergency stop, and raises the alarm', async () => {
     // A regular file where the audit directory should be: every append fails.
     const broken = await stack.runtime({ 'audit-dir': '/dev/null/titan-audit' });
-    const r = await new ActionLayer(broken, false).execute('stop-all', { reason: 'audit down' }, 'HALT', {
+    const r = await new ActionLayer(broken).execute('stop-all', { reason: 'audit down' }, 'HALT', {
       enteredAt: Date.now(),
       progress: () => {},
     });
@@ -231,7 +231,7 @@ describe('a full disk under the audit log (a 64 KiB tmpfs)', () => {
     try {
       const full = await stack.runtime({ 'audit-dir': fs.dir });
       fs.fill();
-      const r = await new ActionLayer(full, false).execute('stop-all', { reason: 'disk full' }, 'HALT', {
+      const r = await new ActionLayer(full).execute('stop-all', { reason: 'disk full' }, 'HALT', {
         enteredAt: Date.now(),
         progress: () => {},
       });
@@ -264,7 +264,7 @@ describe('a broken contract entry at run time', () => {
     // As a contract entry that slipped past validation would be (its own copy: nothing else sees it).
     Object.assign(broken, { contract: structuredClone(broken.contract) });
     (broken.contract.nats.halt as { hard: unknown }).hard = null;
-    const layer = new ActionLayer(broken, false);
+    const layer = new ActionLayer(broken);
     expect(layer.plan('stop-all').lines.join('\n')).toMatch(/nats\.halt\.hard missing/);
     const r = await layer.execute('stop-all', { reason: 'broken entry' }, 'HALT', { enteredAt: Date.now(), progress: () => {} });
     expect(r.channels.find((c) => c.channel === 'halt file')).toMatchObject({ outcome: 'VERIFIED' });
@@ -288,7 +288,7 @@ describe('a simulator that ignores the halt', () => {
   });
 
   it('HALT ends SENT BUT NOT CONFIRMED and offers the next escalation', async () => {
-    const r = await new ActionLayer(drt, false).execute('halt', {}, 'HALT', { enteredAt: Date.now(), progress: () => {} });
+    const r = await new ActionLayer(drt).execute('halt', {}, 'HALT', { enteredAt: Date.now(), progress: () => {} });
     expect(r.outcome).toBe('NOT_CONFIRMED');
     expect(r.channels[0]?.detail).toMatch(/server confirmed .*no halt evidence/);
     expect(r.next).toMatch(/EMERGENCY FULL STOP/);
@@ -301,7 +301,7 @@ describe('the runbook profile against the current code', () => {
   it('RESUME with NORMAL ends FAILED: the engine rejects the state', async () => {
     const rb = await stack.runtime({ profile: 'runbook' });
     await run('halt', 'HALT');
-    const r = await new ActionLayer(rb, false).execute('resume', {}, 'RESUME', { enteredAt: Date.now(), progress: () => {} });
+    const r = await new ActionLayer(rb).execute('resume', {}, 'RESUME', { enteredAt: Date.now(), progress: () => {} });
     expect(r.outcome).toBe('FAILED');
     expect(r.summary).toMatch(/Received unknown system state: NORMAL/);
     expect(await haltFile()).toBe(true);

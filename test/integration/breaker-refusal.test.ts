@@ -19,7 +19,7 @@ afterEach(async () => {
 async function resetAgainst(details: string) {
   server = await startHttpServer((_req, res) => json(res, 401, { error: 'Invalid or expired token', details }));
   off = offlineRuntime({ 'brain-url': server.url, 'brain-hmac-secret': 'h'.repeat(32), 'brain-jwt-secret': 'j'.repeat(32) });
-  const layer = new ActionLayer(off.rt, false);
+  const layer = new ActionLayer(off.rt);
   try {
     return await layer.execute('breaker-reset', {}, 'RESET', { enteredAt: Date.now(), progress: () => {} });
   } finally {

@@ -48,7 +48,7 @@ describe('NATS frozen while a command is sent, thawed 5 s later', () => {
     stack = await startTitanStack();
     // Verification gives up before the thaw, so the late proof must come from the follow-up watch.
     rt = await stack.runtime({ 'actions-verify-timeout-ms': '2000', 'actions-follow-up-ms': '30000' });
-    layer = new ActionLayer(rt, false);
+    layer = new ActionLayer(rt);
     run = runner(rt, layer);
   }, 120_000);
   afterAll(async () => {
@@ -103,7 +103,7 @@ describe('an engine that ignores halts, while an earlier halt line arrives late 
   beforeAll(async () => {
     stack = await startTitanStack({ simEnv: { SIM_IGNORE_HALT: '1' } });
     rt = await stack.runtime({ 'actions-verify-timeout-ms': '4000', 'actions-follow-up-ms': '0' });
-    layer = new ActionLayer(rt, false);
+    layer = new ActionLayer(rt);
   }, 120_000);
   afterAll(async () => {
     layer?.dispose();

@@ -150,7 +150,7 @@ describe('SAFE and ARMED', () => {
     await c.waitForFrame((p) => / SAFE $/.test(p.split('\n')[0] ?? ''), 8000, 'SAFE again');
     expect(c.controller.isArmed()).toBe(false);
     await c.waitForText('arming expired: back to SAFE', 3000);
-    expect(c.controller.ui.getState().armedUntil).toBeNull();
+    expect(c.rt.store.getState().armedUntil).toBeNull();
     await c.press('H');
     await c.waitForText('SAFE mode: press a');
   }, 20_000);

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_BINDINGS } from '../../src/keymap/keymap.js';
 import { type MountedCockpit, mountCockpit } from '../helpers/cockpit.js';
 import { KEY } from '../helpers/ink-harness.js';
+import { container } from '../helpers/offline-runtime.js';
 
 let c: MountedCockpit | undefined;
 afterEach(async () => {
@@ -71,6 +72,38 @@ describe('palette', () => {
     await c.press(KEY.enter);
     await c.waitForText('SAFE mode: press a and type ARM first');
     expect(c.controller.ui.getState().prompt).toBeNull();
+  });
+
+  it('Tab keeps what was typed: it completes the argument (container, soft), and lists ambiguous matches instead of picking', async () => {
+    c = mountCockpit({ columns: 120, rows: 34 });
+    c.rt.store.emit({ type: 'containers.sync', list: [container('titan-brain'), container('titan-execution')], at: Date.now() });
+    await c.press(':');
+    await c.waitForText('Tab completes');
+    await c.type('restart titan-b');
+    await c.press(KEY.tab);
+    expect(c.controller.ui.getState().palette?.input).toBe('restart titan-brain');
+    await c.press(KEY.escape);
+    await c.press(':');
+    await c.type('halt s');
+    await c.press(KEY.tab);
+    expect(c.controller.ui.getState().palette?.input).toBe('halt soft');
+    await c.press(KEY.escape);
+    await c.press(':');
+    await c.type('re');
+    await c.press(KEY.tab);
+    const pal = c.controller.ui.getState().palette;
+    expect(pal?.input).toBe('re'); // four commands start with "re": nothing is picked
+    expect(pal?.candidates).toEqual(expect.arrayContaining(['resume', 'restart', 'recover', 'redraw']));
+    const plain = await c.waitForText('recover');
+    expect(plain).toContain('resume');
+  });
+
+  it("':rest' and Tab arriving in one write (a paste, SSH batching) open the palette and complete, not dashboard keys", async () => {
+    c = mountCockpit();
+    await c.press(':rest\t');
+    await c.waitForText(':restart ▌');
+    expect(c.controller.ui.getState().palette?.input).toBe('restart ');
+    expect(c.controller.ui.getState().screen).toBe('cockpit');
   });
 
   it('an unknown command says so', async () => {

@@ -3,8 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { fitHints } from '../../src/components/Footer.js';
 import { pad } from '../../src/components/format.js';
 import { DEFAULT_BINDINGS } from '../../src/keymap/keymap.js';
-import { helpGrid, helpRows } from '../../src/screens/help-layout.js';
-import { allocate, bodyHeight } from '../../src/screens/layout.js';
+import { helpGrid, helpRows } from '../../src/ui/help-layout.js';
+import { bannerCap, bannerRows } from '../../src/components/banner-rows.js';
+import { allocate, bodyHeight } from '../../src/ui/layout.js';
+import type { ActionReport } from '../../src/state/types.js';
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
@@ -25,11 +27,44 @@ describe('allocate', () => {
   });
 });
 
-describe('bodyHeight', () => {
+describe('bodyHeight and the banner', () => {
+  const report = (channels: number, detail = 'ok', next?: string): ActionReport => ({
+    id: 'r',
+    action: 'stop-all',
+    startedAt: 0,
+    finishedAt: 40,
+    outcome: 'NOT_CONFIRMED',
+    summary: 'engine halt NOT confirmed',
+    channels: Array.from({ length: channels }, (_, i) => ({ channel: `c${i}`, outcome: 'VERIFIED' as const, detail })),
+    ...(next ? { next } : {}),
+  });
+
   it('leaves room for the header, readiness, banner, notice, alarm and footer', () => {
     expect(bodyHeight(24, { notice: false, alarm: false, last: null })).toBe(21);
-    expect(bodyHeight(24, { notice: true, alarm: true, last: { channels: [1, 2, 3], next: 'x' } })).toBe(24 - 2 - 3 - 3);
-    expect(bodyHeight(50, { notice: false, alarm: false, last: { channels: [1, 2, 3, 4, 5, 6], next: 'x' } })).toBe(50 - 2 - 6 - 1);
+    // 80x24: the banner takes at most 4 rows (headline, two channels, next); the third channel is counted.
+    expect(bodyHeight(24, { notice: true, alarm: true, last: report(3, 'ok', 'x') })).toBe(24 - 2 - 4 - 3);
+    expect(bodyHeight(50, { notice: false, alarm: false, last: report(6, 'ok', 'x') })).toBe(50 - 2 - 8 - 1);
+  });
+
+  it('wraps a long detail instead of cutting it, and never cuts the next step', () => {
+    const long =
+      'halt file present in titan-execution (67 bytes) — the engine reads it only at start: restart execution so it boots halted';
+    const rows = bannerRows(
+      report(
+        1,
+        long,
+        'restart titan-execution so it boots halted (R on titan-execution, type titan-execution); if that fails: KILL SWITCH',
+      ),
+      80,
+      bannerCap(24),
+    );
+    const text = rows.map((r) => r.text).join('\n');
+    expect(rows.every((r) => r.text.length <= 80)).toBe(true);
+    expect(text).toContain('if that fails: KILL SWITCH'); // the whole next step
+    const wide = bannerRows(report(1, long), 80, bannerCap(40))
+      .map((r) => r.text)
+      .join(' ');
+    expect(wide.replace(/\s+/g, ' ')).toContain('restart execution so it boots halted'); // the whole detail when there is room
   });
 });
 

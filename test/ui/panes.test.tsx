@@ -9,9 +9,9 @@ import { BreakerPane } from '../../src/components/BreakerPane.js';
 import { ContainersPane } from '../../src/components/ContainersPane.js';
 import { HaltPane } from '../../src/components/HaltPane.js';
 import { buildKeymap } from '../../src/keymap/keymap.js';
-import { AppContext } from '../../src/screens/context.js';
-import { Controller } from '../../src/screens/controller.js';
-import { createUiStore } from '../../src/screens/ui-store.js';
+import { AppContext } from '../../src/ui/context.js';
+import { Controller } from '../../src/ui/controller.js';
+import { createUiStore } from '../../src/ui/ui-store.js';
 import { onlySgrEscapes } from '../../src/services/logs/sanitize.js';
 import type { ActionReport } from '../../src/state/types.js';
 import { type MountedCockpit, mountCockpit } from '../helpers/cockpit.js';
@@ -168,11 +168,34 @@ describe('action banner', () => {
 
   it('keeps the next step when space is short (80×24) and counts the hidden channels', async () => {
     c = mountCockpit({ columns: 80, rows: 24 });
-    c.rt.store.emit({ type: 'action.report', report: report(Date.now()) });
+    const r = report(Date.now());
+    const extra = ['halt file', 'legacy', 'audit'].map((channel) => ({ channel, outcome: 'VERIFIED' as const, detail: 'ok' }));
+    c.rt.store.emit({ type: 'action.report', report: { ...r, channels: [...r.channels, ...extra] } });
     const plain = await c.waitForText('next: EMERGENCY FULL STOP');
-    expect(plain).toContain('(+1 more channel');
+    expect(plain).toContain('(+4 more, A: audit)'); // the headline wraps to two rows at 80 columns
     expect(plain).toContain('nats: VERIFIED');
     expect(plain.split('\n')).toHaveLength(24);
     expect(plain.split('\n').at(-1)).toContain('! STOP');
+  });
+});
+
+describe('list window', () => {
+  it('a list longer than its pane says how many rows are above and below, and keeps the selection in view', async () => {
+    const r = renderPane(<ContainersPane height={7} width={60} narrow={false} />);
+    const now = Date.now();
+    r.rt.store.emit({ type: 'conn', target: 'docker', state: { status: 'connected', since: now } });
+    const names = Array.from({ length: 10 }, (_, i) => `svc-${i}`);
+    r.rt.store.emit({ type: 'containers.sync', list: names.map((n) => container(n)), at: now });
+    let f = await until(r, (x) => x.includes('svc-0'), 'the list');
+    expect(f).toContain('↓ 6 more'); // 5 rows: 4 containers and the hint
+    expect(f).not.toContain('↑');
+    r.controller.ui.setState({ selected: 5 });
+    f = await until(r, (x) => x.includes('svc-5'), 'the selection in view');
+    expect(f).toMatch(/↑ \d+ more/);
+    expect(f).toMatch(/↓ \d+ more/);
+    r.controller.ui.setState({ selected: 9 });
+    f = await until(r, (x) => x.includes('svc-9'), 'the last row');
+    expect(f).toContain('↑ 6 more');
+    expect(f).not.toContain('↓');
   });
 });

@@ -1,22 +1,14 @@
 /** Runbook §1 "System Crash Recovery": logs, restart, verify health. */
 import { LineSplitter } from '../../services/logs/sanitize.js';
-import { waitHealthy } from '../containers.js';
+import { containerOf, waitHealthy } from '../../domain/containers.js';
 import { verifyTimeoutMs } from '../steps/compose.js';
 import type { Procedure, ProcedureArgs, ProcedureDeps, StepOutcome } from '../types.js';
 
 const TAIL = 200;
 
-export function containerOf(deps: ProcedureDeps, service: string): string {
-  const c = deps.contract.containers;
-  if (service === 'execution') return c.execution;
-  if (service === 'brain') return c.brain;
-  if (service === 'nats') return c.nats;
-  return service;
-}
-
 export function crashRecovery(args: ProcedureArgs, deps: ProcedureDeps): Procedure | { error: string } {
   if (!args.service) return { error: 'crash-recovery needs the service: execution, brain or a container name' };
-  const name = containerOf(deps, args.service);
+  const name = containerOf(deps.contract, args.service);
   const isExecution = name === deps.contract.containers.execution;
   return {
     id: 'crash-recovery',

@@ -1,8 +1,8 @@
 /** Runbook §2 "Database Rollback": stop brain and execution, restore a backup, start them again. */
 import { resolve } from 'node:path';
-import { visibleControls } from '../../services/bus/text.js';
+import { visibleControls } from '../../text/safe-text.js';
 import { type BackupFile, describeBackup, hasControls, listBackups } from '../backups.js';
-import { startContainer, stopAndVerify, waitHealthy } from '../containers.js';
+import { startContainer, stopAndVerify, waitHealthy } from '../../domain/containers.js';
 import { verifyTimeoutMs } from '../steps/compose.js';
 import type { Procedure, ProcedureArgs, ProcedureDeps, RunCtx } from '../types.js';
 

@@ -1,5 +1,5 @@
 import { commandLine } from '../host-command.js';
-import { waitHealthy } from '../containers.js';
+import { waitHealthy } from '../../domain/containers.js';
 import type { RunCtx, Step, StepIO, StepOutcome } from '../types.js';
 
 /** How long a verify step waits for containers to come up healthy (prod healthchecks run every 30 s). */

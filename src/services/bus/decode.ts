@@ -1,5 +1,5 @@
 /** Turns raw message bytes into a validated value, or a readable reason why not. Never throws. */
-import { printable } from './text.js';
+import { printable } from '../../text/safe-text.js';
 
 export type Validate<T> = (data: unknown) => { ok: true; value: T } | { ok: false; error: string };
 export type Decoded<T> = { ok: true; value: T } | { ok: false; error: string };

@@ -1,4 +1,6 @@
 /** Pure layout arithmetic for the screens: heights that always add up to what is available. */
+import { bannerCap, bannerRows } from '../components/banner-rows.js';
+import type { ActionReport } from '../state/types.js';
 
 export interface Slot {
   /** Rows below which the slot is useless (a pane needs 3: two borders and one line). */
@@ -31,17 +33,13 @@ export function allocate(total: number, slots: Slot[], priority: number[], grow:
   return out;
 }
 
-/** Lines the action banner takes: the headline, one per channel, the suggested next step; capped. */
-export function bannerLines(rows: number, last: { channels: unknown[]; next?: string } | null): number {
-  if (!last) return 0;
-  return Math.min(rows >= 30 ? 6 : 3, 1 + last.channels.length + (last.next ? 1 : 0));
+/** Lines the action banner takes at this size (components/banner-rows.ts: wrapped, capped). */
+export function bannerLines(rows: number, last: ActionReport | null, columns = 80): number {
+  return bannerRows(last, columns, bannerCap(rows)).length;
 }
 
 /** Rows left for the screen body under the header and readiness lines and above banner and footer. */
-export function bodyHeight(
-  rows: number,
-  parts: { notice: boolean; alarm: boolean; last: { channels: unknown[]; next?: string } | null },
-): number {
+export function bodyHeight(rows: number, parts: { notice: boolean; alarm: boolean; last: ActionReport | null }, columns = 80): number {
   const footer = 1 + (parts.notice ? 1 : 0) + (parts.alarm ? 1 : 0);
-  return Math.max(4, rows - 2 - bannerLines(rows, parts.last) - footer);
+  return Math.max(4, rows - 2 - bannerLines(rows, parts.last, columns) - footer);
 }

@@ -20,12 +20,19 @@ export interface PromptState {
   error?: string;
 }
 
+export interface PaletteUi {
+  input: string;
+  selected: number;
+  /** What the last Tab found when more than one thing fits (listed, never picked). */
+  candidates?: string[];
+}
+
 export interface UiState {
   screen: Screen;
   focus: Focus;
   selected: number;
   prompt: PromptState | null;
-  palette: { input: string; selected: number } | null;
+  palette: PaletteUi | null;
   filterInput: string | null;
   logView: {
     follow: boolean;
@@ -36,7 +43,6 @@ export interface UiState {
     endSeq: number | null;
     matchSeq: number | null;
   };
-  armedUntil: number | null;
   notice: { text: string; tone: 'info' | 'warn' | 'error'; at: number } | null;
   confirmQuit: boolean;
   redraw: number;
@@ -57,7 +63,6 @@ export function createUiStore(): UiStore {
     palette: null,
     filterInput: null,
     logView: { follow: true, wrap: false, timestamps: false, filter: '', endSeq: null, matchSeq: null },
-    armedUntil: null,
     notice: null,
     confirmQuit: false,
     redraw: 0,

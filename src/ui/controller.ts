@@ -1,30 +1,19 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import type { ActionLayer } from '../actions/layer.js';
+import { actionCommand, actionOfCommand } from '../commands/action-commands.js';
 import type { ProcedureSession } from '../procedures/session.js';
 import type { ActionId, ActionParams } from '../actions/types.js';
-import { actionKeys, type Binding, type CommandId, keyName, resolveKey } from '../keymap/keymap.js';
+import { type InkKey, type KeyPress, splitBurst } from '../input/keys.js';
+import { typeText, typeWord } from '../input/typed-word.js';
+import { actionKeys, type Binding, type CommandId, resolveKey } from '../keymap/keymap.js';
 import type { Runtime } from '../runtime.js';
-import { compileFilter, MAX_FILTER_CHARS } from '../services/log-filter.js';
+import { isArmed } from '../state/arm.js';
 import type { LogPresetId } from '../services/log-pane.js';
 import type { ChannelOutcome } from '../state/types.js';
 import { helpGrid, helpRows } from './help-layout.js';
 import { bodyHeight } from './layout.js';
+import { LogViewIntents } from './log-view.js';
+import { type PaletteCommand, PaletteMode } from './palette-mode.js';
 import type { PromptState, UiStore } from './ui-store.js';
-
-type InkKey = Parameters<typeof keyName>[1];
-
-const ACTION_OF: Partial<Record<CommandId, ActionId>> = {
-  'action.stopAll': 'stop-all',
-  'action.halt': 'halt',
-  'action.resume': 'resume',
-  'action.flatten': 'flatten',
-  'action.kill': 'kill',
-  'action.restart': 'restart',
-  'action.clearHaltFile': 'clear-halt-file',
-  'action.breakerReset': 'breaker-reset',
-  'action.recover': 'recover',
-};
 
 /** What a read-only cockpit answers to `!` and every action key, instead of ignoring them. */
 export const READ_ONLY_NOTICE = 'read-only: no actions (this cockpit was started read-only: --read-only or readOnly: true)';
@@ -51,6 +40,14 @@ export class Controller {
   /** The emergency stop's keys and every action key, read-only or not (read-only answers them). */
   private readonly keys: ReturnType<typeof actionKeys>;
   private noticeTimer: NodeJS.Timeout | null = null;
+  /** The `:` palette mode. */
+  private readonly palette: PaletteMode;
+  /** The log pane's intents (scroll, n/N, filter input, save). */
+  private readonly logView: LogViewIntents;
+  /** `:context [NAME]` (issue #12): set by the cockpit, which owns the runtimes (src/runtime-host.ts). */
+  contextSwitch: ((name: string | null) => void) | null = null;
+  /** The screen help was opened from: Esc goes back there. */
+  private helpFrom: 'cockpit' | 'procedures' = 'cockpit';
 
   constructor(
     readonly rt: Runtime,
@@ -62,6 +59,18 @@ export class Controller {
     readonly procedures: ProcedureSession | null = null,
   ) {
     this.keys = actionKeys(rt.config.keymap);
+    this.logView = new LogViewIntents(rt, ui, (text, tone) => this.notice(text, tone));
+    this.palette = new PaletteMode(rt, ui, bindings, {
+      run: (id, arg) => this.run(id, arg),
+      notice: (text, tone) => this.notice(text, tone),
+      refuse: (word) => {
+        if (this.actions || !this.keys.palette.has(word)) return false;
+        this.readOnlyNotice();
+        return true;
+      },
+      // Contexts (issue #12): the cockpit sets contextSwitch (src/cli/cockpit-command.tsx).
+      context: (name) => (this.contextSwitch ? this.contextSwitch(name) : this.notice('context switching is not available here', 'warn')),
+    });
   }
 
   get armSeconds(): number {
@@ -81,48 +90,36 @@ export class Controller {
     if (help !== s.helpPage || audit !== s.auditOffset) this.ui.setState({ helpPage: help, auditOffset: audit });
   }
 
-  /** Entry point for every key press. */
+  /**
+   * The one input router. Every chunk of input is split into the keys it holds (a paste, keys
+   * batched over SSH); the emergency stop pre-empts whatever is open; then the topmost mode gets
+   * the key: a recovery step, a prompt, the palette, the filter, "quit anyway?", the screen.
+   */
   onKey(input: string, key: InkKey): void {
-    // A paste or a fast typist arrives as one chunk ("HALT\r"): handle it key by key.
-    if (input.length > 1 && !key.ctrl && !key.meta && /^[\x20-\x7e\r\n]+$/.test(input) && !/^\s+$/.test(input)) {
-      for (const ch of input) {
-        if (ch === '\r' || ch === '\n') this.onKey('', { return: true });
-        else this.onKey(ch, { shift: ch !== ch.toLowerCase() });
-      }
-      return;
-    }
+    for (const k of splitBurst(input, key)) this.onPress(k);
+  }
+
+  private onPress(k: KeyPress): void {
     const s = this.ui.getState();
-    const name = keyName(input, key);
+    const { name, input } = k;
     // The emergency stop is reachable from every screen and every prompt, always (its keys are
     // never printable except `!`, which no prompt takes: src/keymap/keymap.ts).
-    if (this.keys.stop.includes(name)) {
-      if (!this.actions) return this.readOnlyNotice();
-      if (s.prompt?.actionId !== 'stop-all') {
-        if (s.prompt) this.recordCancel(s.prompt, 'replaced by the emergency stop');
-        // A recovery waiting between steps stops there: the operator chose the emergency stop.
-        const step = this.stepResolver;
-        this.stepResolver = null;
-        step?.(false);
-        this.openAction('stop-all', {});
-      }
-      return;
-    }
-    if (s.screen === 'procedures' && this.procedures && !s.prompt && !s.palette) {
-      if (!this.procedures.onKey(input, key)) this.ui.setState({ screen: 'cockpit' });
-      return;
-    }
+    if (this.keys.stop.includes(name)) return this.emergencyStop();
     if (this.stepResolver) return this.onStepKey(name);
-    if (s.prompt) return this.onPromptKey(input, name);
-    if (s.palette) return this.onPaletteKey(input, name);
-    if (s.filterInput !== null) return this.onFilterKey(input, name);
+    if (s.prompt) return this.onPromptKey(k);
+    if (s.palette) return this.palette.onKey(k);
+    if (s.filterInput !== null) return this.logView.onFilterKey(k);
     if (s.confirmQuit) {
       if (input === 'y' || input === 'q') this.quit();
       else this.ui.setState({ confirmQuit: false, notice: { text: 'quit cancelled: still ARMED', tone: 'info', at: Date.now() } });
       return;
     }
+    // The procedures screen takes its own keys first; the rest are the cockpit's global ones
+    // (a arms, d disarms, ? help, : palette), so no key means two things.
+    if (s.screen === 'procedures' && this.procedures?.onKey(k)) return;
     if (s.screen !== 'cockpit' && name === 'escape') {
-      this.ui.setState({ screen: 'cockpit' });
-      return;
+      if (s.screen === 'help' && this.helpFrom === 'procedures') return this.ui.setState({ screen: 'procedures' });
+      return this.ui.setState({ screen: 'cockpit' });
     }
     const b = resolveKey(this.bindings, name, s.screen === 'cockpit' ? s.focus : 'other');
     if (!b && !this.actions && this.keys.actions.has(name)) return this.readOnlyNotice();
@@ -132,11 +129,23 @@ export class Controller {
     this.run(b.id);
   }
 
+  private emergencyStop(): void {
+    if (!this.actions) return this.readOnlyNotice();
+    const s = this.ui.getState();
+    if (s.prompt?.actionId === 'stop-all') return;
+    if (s.prompt) this.recordCancel(s.prompt, 'replaced by the emergency stop');
+    // A recovery waiting between steps stops there: the operator chose the emergency stop.
+    const step = this.stepResolver;
+    this.stepResolver = null;
+    step?.(false);
+    this.openAction('stop-all', {});
+  }
+
   private helpPages(): number {
     const { columns, rows } = this.viewport;
     const s = this.ui.getState();
     const c = this.rt.store.getState();
-    const h = bodyHeight(rows, { notice: !!s.notice, alarm: !!c.audit.alarm, last: c.actions.last });
+    const h = bodyHeight(rows, { notice: !!s.notice, alarm: !!c.audit.alarm, last: c.actions.last }, columns);
     return helpGrid(helpRows(this.bindings).length, columns, h).pages;
   }
 
@@ -144,7 +153,7 @@ export class Controller {
   private auditMaxOffset(): number {
     const s = this.ui.getState();
     const c = this.rt.store.getState();
-    const h = bodyHeight(this.viewport.rows, { notice: !!s.notice, alarm: !!c.audit.alarm, last: c.actions.last });
+    const h = bodyHeight(this.viewport.rows, { notice: !!s.notice, alarm: !!c.audit.alarm, last: c.actions.last }, this.viewport.columns);
     return Math.max(0, c.audit.recent.length - Math.max(1, h - 2));
   }
 
@@ -178,7 +187,7 @@ export class Controller {
   /** Runs a command of the keymap (from a key or the palette). */
   run(id: CommandId, arg?: string): void {
     const s = this.ui.getState();
-    const action = ACTION_OF[id];
+    const action = actionOfCommand(id);
     if (action) {
       const params: ActionParams = {};
       if (action === 'restart') params.service = arg ?? this.selectedContainer() ?? undefined;
@@ -193,8 +202,13 @@ export class Controller {
     const lv = s.logView;
     switch (id) {
       case 'app.help':
-        return this.ui.setState({ screen: s.screen === 'help' ? 'cockpit' : 'help', helpPage: 0 });
+        if (s.screen === 'help') return this.ui.setState({ screen: this.helpFrom });
+        this.helpFrom = s.screen === 'procedures' ? 'procedures' : 'cockpit';
+        return this.ui.setState({ screen: 'help', helpPage: 0 });
       case 'app.audit':
+        // Records written since the start (the CLI, another cockpit, the procedures) are on disk:
+        // the screen shows the file as it is now.
+        this.rt.store.emit({ type: 'audit.loaded', entries: this.rt.audit.readRecent(), at: Date.now() });
         return this.ui.setState({ screen: 'audit', auditOffset: 0 });
       case 'app.procedures':
         if (!this.procedures) return this.notice('procedures are not available here', 'warn');
@@ -221,12 +235,12 @@ export class Controller {
       case 'nav.up':
       case 'nav.down':
         if (s.focus === 'containers') return this.moveSelection(id === 'nav.up' ? -1 : 1);
-        return this.scrollLogs(id === 'nav.up' ? -1 : 1);
+        return this.logView.scroll(id === 'nav.up' ? -1 : 1);
       case 'nav.pageUp':
       case 'nav.pageDown':
-        return this.scrollLogs(id === 'nav.pageUp' ? -20 : 20);
+        return this.logView.scroll(id === 'nav.pageUp' ? -20 : 20);
       case 'nav.top':
-        return this.scrollLogs(-Number.MAX_SAFE_INTEGER);
+        return this.logView.scroll(-Number.MAX_SAFE_INTEGER);
       case 'nav.bottom':
         return this.ui.setState({ logView: { ...lv, follow: true, endSeq: null } });
       case 'nav.select': {
@@ -238,7 +252,7 @@ export class Controller {
         return;
       }
       case 'logs.follow':
-        return this.ui.setState({ logView: { ...lv, follow: !lv.follow, endSeq: lv.follow ? this.lastSeq() : null } });
+        return this.ui.setState({ logView: { ...lv, follow: !lv.follow, endSeq: lv.follow ? this.logView.lastSeq() : null } });
       case 'logs.wrap':
         return this.ui.setState({ logView: { ...lv, wrap: !lv.wrap } });
       case 'logs.timestamps':
@@ -247,9 +261,9 @@ export class Controller {
         return this.ui.setState({ filterInput: lv.filter });
       case 'logs.nextMatch':
       case 'logs.prevMatch':
-        return this.jumpMatch(id === 'logs.nextMatch' ? 1 : -1);
+        return this.logView.jumpMatch(id === 'logs.nextMatch' ? 1 : -1);
       case 'logs.save':
-        return this.saveLogs();
+        return this.logView.save();
       case 'mode.arm':
         return this.openArm();
       case 'mode.disarm':
@@ -260,14 +274,15 @@ export class Controller {
   }
 
   isArmed(): boolean {
-    const until = this.ui.getState().armedUntil;
-    return until !== null && until > Date.now();
+    return isArmed(this.rt.store.getState());
   }
 
   private disarm(why: string): void {
     if (this.armTimer) clearTimeout(this.armTimer);
     this.armTimer = null;
-    if (this.ui.getState().armedUntil !== null) this.ui.setState({ armedUntil: null, notice: { text: why, tone: 'info', at: Date.now() } });
+    if (this.rt.store.getState().armedUntil === null) return;
+    this.rt.store.emit({ type: 'arm', until: null });
+    this.notice(why);
   }
 
   private openArm(): void {
@@ -293,7 +308,7 @@ export class Controller {
     if (plan.invalid) return this.notice(plan.invalid, 'error');
     if (plan.needsArm && !this.isArmed())
       return this.notice(`SAFE mode: press a and type ARM first (arming lasts ${this.armSeconds} s)`, 'warn');
-    const askReason = id === 'halt' || id === 'stop-all' || id === 'flatten';
+    const askReason = actionCommand(id).asksReason;
     const prompt: PromptState = {
       kind: 'confirm',
       actionId: id,
@@ -311,30 +326,25 @@ export class Controller {
     this.ui.setState({ prompt, palette: null, filterInput: null, confirmQuit: false });
   }
 
-  private onPromptKey(input: string, name: string): void {
+  private onPromptKey(k: KeyPress): void {
     const p = this.ui.getState().prompt as PromptState;
-    if (name === 'escape') {
+    const cancel = () => {
       this.ui.setState({ prompt: null });
       this.recordCancel(p, 'cancelled at the prompt');
-      return this.notice(`${p.title}: cancelled`);
+      this.notice(`${p.title}: cancelled`);
+    };
+    if (p.stage === 'reason') {
+      const r = typeText(p.input, k);
+      if (r.kind === 'cancelled') return cancel();
+      if (r.kind === 'done') return this.ui.setState({ prompt: { ...p, reason: r.text, stage: 'word', input: '' } });
+      return this.ui.setState({ prompt: { ...p, input: r.text } });
     }
-    if (name === 'backspace' || name === 'delete')
-      return this.ui.setState({ prompt: { ...p, input: p.input.slice(0, -1), error: undefined } });
-    if (name === 'enter') {
-      if (p.stage === 'reason') return this.ui.setState({ prompt: { ...p, reason: p.input.trim(), stage: 'word', input: '' } });
-      if (p.input !== p.word) {
-        // Enter on an empty or wrong value never confirms.
-        return this.ui.setState({
-          prompt: { ...p, input: '', error: p.input ? `Value must be exactly ${p.word}` : `Type ${p.word} to confirm, or Esc to cancel` },
-        });
-      }
-      this.ui.setState({ prompt: null });
-      if (p.actionId === 'arm') return this.arm();
-      return void this.execute(p);
-    }
-    if (input && input.length >= 1 && !/[\x00-\x1f]/.test(input) && p.input.length < 200) {
-      this.ui.setState({ prompt: { ...p, input: p.input + input, error: undefined } });
-    }
+    const step = typeWord(p, k);
+    if (step.kind === 'cancelled') return cancel();
+    if (step.kind === 'typing') return this.ui.setState({ prompt: { ...p, input: step.state.input, error: step.state.error } });
+    this.ui.setState({ prompt: null });
+    if (p.actionId === 'arm') return this.arm();
+    void this.execute(p);
   }
 
   /** Every action prompt that does not run is audited as CANCELLED (arming is not an action). */
@@ -352,7 +362,8 @@ export class Controller {
     if (this.armTimer) clearTimeout(this.armTimer);
     this.armTimer = setTimeout(() => this.disarm('arming expired: back to SAFE'), this.armSeconds * 1000);
     this.armTimer.unref?.();
-    this.ui.setState({ armedUntil: until, notice: { text: `ARMED for ${this.armSeconds} s`, tone: 'warn', at: Date.now() } });
+    this.rt.store.emit({ type: 'arm', until });
+    this.notice(`ARMED for ${this.armSeconds} s`, 'warn');
   }
 
   private async execute(p: PromptState): Promise<void> {
@@ -380,60 +391,12 @@ export class Controller {
     r?.(name === 'enter');
   }
 
-  paletteEntries(): Array<{ name: string; label: string; id: CommandId }> {
-    return this.bindings.filter((b) => b.palette).map((b) => ({ name: b.palette as string, label: b.label, id: b.id }));
+  paletteEntries(): PaletteCommand[] {
+    return this.palette.entries();
   }
 
-  paletteMatches(input: string): Array<{ name: string; label: string; id: CommandId }> {
-    const word = input.trim().split(/\s+/)[0] ?? '';
-    return this.paletteEntries().filter(
-      (e) => e.name.startsWith(word) || (input.trim().startsWith(e.name) && input.trim().length > e.name.length),
-    );
-  }
-
-  private onPaletteKey(input: string, name: string): void {
-    const pal = this.ui.getState().palette as { input: string; selected: number };
-    const matches = this.paletteMatches(pal.input);
-    if (name === 'escape') return this.ui.setState({ palette: null });
-    if (name === 'backspace' || name === 'delete') return this.ui.setState({ palette: { input: pal.input.slice(0, -1), selected: 0 } });
-    if (name === 'up' || name === 'down') {
-      const n = Math.max(1, matches.length);
-      return this.ui.setState({ palette: { ...pal, selected: (pal.selected + (name === 'up' ? n - 1 : 1)) % n } });
-    }
-    if (name === 'tab') {
-      const m = matches[pal.selected];
-      if (m) this.ui.setState({ palette: { input: `${m.name} `, selected: 0 } });
-      return;
-    }
-    if (name === 'enter') {
-      const text = pal.input.trim();
-      const exact = this.paletteEntries().find((e) => text === e.name || text.startsWith(`${e.name} `));
-      const m = exact ?? matches[pal.selected];
-      this.ui.setState({ palette: null });
-      if (!m && !this.actions && this.keys.palette.has(text.split(/\s+/)[0] ?? '')) return this.readOnlyNotice();
-      if (!m) return this.notice(`unknown command: ${text}`, 'error');
-      const arg = text.startsWith(`${m.name} `) ? text.slice(m.name.length + 1).trim() : undefined;
-      if (m.name === 'filter') return this.ui.setState({ filterInput: arg ?? '' });
-      return this.run(m.id, arg);
-    }
-    if (input && !/[\x00-\x1f]/.test(input)) this.ui.setState({ palette: { input: pal.input + input, selected: 0 } });
-  }
-
-  private onFilterKey(input: string, name: string): void {
-    const text = this.ui.getState().filterInput as string;
-    const lv = this.ui.getState().logView;
-    if (name === 'escape')
-      return this.ui.setState({ filterInput: null, logView: { ...lv, filter: '', filterError: undefined, matchSeq: null } });
-    if (name === 'backspace' || name === 'delete')
-      return this.ui.setState({ filterInput: text.slice(0, -1), logView: { ...lv, filterError: undefined } });
-    if (name === 'enter') {
-      // Linear-time RE2 (src/services/log-filter.ts): no pattern can freeze the cockpit.
-      const compiled = compileFilter(text);
-      if (!compiled.ok) return this.ui.setState({ logView: { ...lv, filterError: compiled.error } });
-      return this.ui.setState({ filterInput: null, logView: { ...lv, filter: text, filterError: undefined, matchSeq: null } });
-    }
-    if (input && !/[\x00-\x1f]/.test(input) && text.length + input.length <= MAX_FILTER_CHARS)
-      this.ui.setState({ filterInput: text + input, logView: { ...lv, filterError: undefined } });
+  paletteMatches(input: string): PaletteCommand[] {
+    return this.palette.matches(input);
   }
 
   private selectedContainer(): string | null {
@@ -446,55 +409,6 @@ export class Controller {
     if (n === 0) return;
     const s = this.ui.getState().selected;
     this.ui.setState({ selected: Math.max(0, Math.min(n - 1, s + delta)) });
-  }
-
-  private lastSeq(): number | null {
-    const r = this.rt.logPane.ring;
-    return r.size ? (r.at(r.size - 1)?.seq ?? null) : null;
-  }
-
-  /** Scrolling pauses follow; the view stays anchored to the same lines while new ones arrive. */
-  private scrollLogs(delta: number): void {
-    const ring = this.rt.logPane.ring;
-    if (ring.size === 0) return;
-    const lv = this.ui.getState().logView;
-    const first = ring.at(0)?.seq ?? 0;
-    const last = ring.at(ring.size - 1)?.seq ?? 0;
-    const end = lv.endSeq ?? last;
-    const next = Math.max(first, Math.min(last, end + delta));
-    this.ui.setState({ logView: { ...lv, follow: next === last && delta > 0, endSeq: next === last && delta > 0 ? null : next } });
-  }
-
-  private jumpMatch(dir: 1 | -1): void {
-    const lv = this.ui.getState().logView;
-    if (!lv.filter) return this.notice('no filter: press / to set one');
-    // The pane's own predicate on the pane's own text: n/N land exactly on the lines it shows.
-    const compiled = compileFilter(lv.filter);
-    if (!compiled.ok || !compiled.filter) return;
-    const filter = compiled.filter;
-    const ring = this.rt.logPane.ring;
-    const from = lv.matchSeq ?? lv.endSeq ?? ring.at(ring.size - 1)?.seq ?? 0;
-    const idx: number[] = [];
-    for (let i = 0; i < ring.size; i++) {
-      const l = ring.at(i);
-      if (l && filter.test(l)) idx.push(l.seq);
-    }
-    const target = dir > 0 ? idx.find((q) => q > from) : [...idx].reverse().find((q) => q < from);
-    if (target === undefined) return this.notice(dir > 0 ? 'no later match' : 'no earlier match');
-    this.ui.setState({ logView: { ...lv, follow: false, endSeq: target, matchSeq: target } });
-  }
-
-  private saveLogs(): void {
-    const name = this.rt.logPane.container;
-    if (!name) return this.notice('no container attached', 'warn');
-    const dir = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
-    const path = join(dir, 'titan-tui', `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
-    try {
-      const n = this.rt.logPane.save(path);
-      this.notice(`saved ${n} lines to ${path}`);
-    } catch (e) {
-      this.notice(`could not save: ${(e as Error).message}`, 'error');
-    }
   }
 
   dispose(): void {

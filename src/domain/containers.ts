@@ -1,8 +1,31 @@
-/** Container steps of the procedures, through the cockpit's Docker engine service. */
+/**
+ * Containers as the actions and the procedures both act on them, through the cockpit's Docker
+ * engine service: which container a service name means, stop with its verification, restart
+ * health. One place, so a restart from a key and from a runbook procedure are judged alike.
+ */
+import type { Contract } from '../contract/types.js';
+import type { Engine } from '../services/engine.js';
+import type { CockpitStore } from '../state/store.js';
 import type { ContainerInfo } from '../state/types.js';
-import type { ProcedureDeps } from './types.js';
 
-export type Verdict = { ok: true; detail: string } | { ok: false; detail: string; cancelled?: boolean };
+/** What these need from the runtime (the actions' and the procedures' deps both have it). */
+export interface ContainerDeps {
+  engine: Engine;
+  store: CockpitStore;
+  contract: Contract;
+}
+
+/** 'execution' / 'brain' / 'nats' → the contract's container name; anything else is a container name. */
+export function containerOf(contract: Contract, service: string): string {
+  const c = contract.containers;
+  if (service === 'execution') return c.execution;
+  if (service === 'brain') return c.brain;
+  if (service === 'nats') return c.nats;
+  return service;
+}
+
+/** sent: the engine took the command, only its effect is not confirmed (NOT CONFIRMED, not FAILED). */
+export type Verdict = { ok: true; detail: string } | { ok: false; detail: string; cancelled?: boolean; sent?: boolean };
 
 const pause = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -18,7 +41,7 @@ const pause = (ms: number, signal: AbortSignal) =>
 const describe = (c: ContainerInfo) => `${c.state}${c.health !== 'none' ? `, ${c.health}` : ''}`;
 
 /** The service behind a contract container name, whose /health probe the cockpit runs. */
-function probedService(deps: ProcedureDeps, name: string): 'brain' | 'execution' | null {
+function probedService(deps: ContainerDeps, name: string): 'brain' | 'execution' | null {
   if (name === deps.contract.containers.brain) return 'brain';
   if (name === deps.contract.containers.execution) return 'execution';
   return null;
@@ -30,7 +53,7 @@ function probedService(deps: ProcedureDeps, name: string): 'brain' | 'execution'
  * started waiting); otherwise running is all there is to verify.
  */
 export async function waitHealthy(
-  deps: ProcedureDeps,
+  deps: ContainerDeps,
   name: string,
   timeoutMs: number,
   signal: AbortSignal,
@@ -70,7 +93,12 @@ export async function waitHealthy(
 }
 
 /** docker stop, then verify the container is reported exited. */
-export async function stopAndVerify(deps: ProcedureDeps, name: string, signal: AbortSignal, line: (t: string) => void): Promise<Verdict> {
+export async function stopAndVerify(
+  deps: ContainerDeps,
+  name: string,
+  signal: AbortSignal = new AbortController().signal,
+  line: (t: string) => void = () => {},
+): Promise<Verdict> {
   line(`docker stop ${name}`);
   const r = await deps.engine.stop(name, 10);
   if (!r.ok) return { ok: false, detail: `stop ${name} failed: ${r.detail}` };
@@ -79,14 +107,14 @@ export async function stopAndVerify(deps: ProcedureDeps, name: string, signal: A
     const c = await deps.engine.inspect(name);
     if (c.ok && (c.value.state === 'exited' || c.value.state === 'dead')) {
       line(`${name}: ${c.value.state} (exit code ${c.value.exitCode ?? '?'})`);
-      return { ok: true, detail: `${name} ${c.value.state}` };
+      return { ok: true, detail: `${name} is ${c.value.state} (exit code ${c.value.exitCode ?? '?'})` };
     }
-    if (Date.now() > deadline) return { ok: false, detail: `stop returned, but ${name} is ${c.ok ? c.value.state : c.detail}` };
+    if (Date.now() > deadline) return { ok: false, sent: true, detail: `stop returned, but ${name} is ${c.ok ? c.value.state : c.detail}` };
     await pause(200, signal);
   }
 }
 
-export async function startContainer(deps: ProcedureDeps, name: string, line: (t: string) => void): Promise<Verdict> {
+export async function startContainer(deps: ContainerDeps, name: string, line: (t: string) => void): Promise<Verdict> {
   line(`docker start ${name}`);
   const r = await deps.engine.start(name);
   return r.ok ? { ok: true, detail: `${name} started` } : { ok: false, detail: `start ${name} failed: ${r.detail}` };

@@ -1,3 +1,4 @@
+import type { ContextInfo } from './config/contexts.js';
 import type { LoadedConfig } from './config/load.js';
 import { ConfigError } from './config/load.js';
 import type { Config } from './config/schema.js';
@@ -19,6 +20,8 @@ import { type CockpitStore, createCockpitStore } from './state/store.js';
 
 export interface Runtime {
   loaded: LoadedConfig;
+  /** The deployment this runtime talks to (null: the top-level settings, no context). */
+  context: ContextInfo | null;
   config: Config;
   contract: Contract;
   operator: string;
@@ -34,6 +37,8 @@ export interface Runtime {
   checks: StopPathChecks;
   /** Aborted by stop(): anything that outlives one call (an action's follow-up watch) ends with it. */
   lifetime: AbortSignal;
+  /** True once stop() was called: a stopped runtime is never started again (make a new one). */
+  readonly stopped: boolean;
   /** URL of a Titan HTTP service, from config or from the container's own address. */
   serviceUrl: (service: 'brain' | 'execution') => Promise<string | null>;
   start: () => void;
@@ -63,9 +68,10 @@ export function createRuntime(loaded: LoadedConfig, opts: { store?: CockpitStore
       pass: config.nats.pass,
       token: config.nats.token,
       credsFile: config.nats.credsFile,
+      nkeyFile: config.nats.nkeyFile,
       tls: config.nats.tls,
       confirmTimeoutMs: config.nats.confirmTimeoutMs,
-      name: `titan-tui:${loaded.operator}`,
+      name: `titan-tui:${loaded.operator}${loaded.context ? `:${loaded.context.name}` : ''}`,
     },
     emit,
   );
@@ -74,6 +80,7 @@ export function createRuntime(loaded: LoadedConfig, opts: { store?: CockpitStore
     {
       host: dockerHost,
       tls: config.docker.tls,
+      ssh: config.docker.ssh,
       watch: compileWatch(contract.containers.watch),
     },
     emit,
@@ -114,13 +121,30 @@ export function createRuntime(loaded: LoadedConfig, opts: { store?: CockpitStore
   });
 
   const auditSubject = config.audit.natsSubject ?? contract.nats.auditSubject;
-  const audit = new AuditLog(auditPath(config), emit, auditSubject ? (entry) => void bus.publishCommand(auditSubject, entry) : undefined);
+  const audit = new AuditLog(
+    auditPath(config),
+    emit,
+    auditSubject
+      ? {
+          target: `NATS subject ${auditSubject}`,
+          publish: async (entry) => {
+            const r = await bus.publishCommand(auditSubject, entry);
+            return r.ok ? { ok: true } : { ok: false, detail: r.detail };
+          },
+        }
+      : undefined,
+    loaded.context?.name ?? null,
+  );
 
   const checks = new StopPathChecks({ bus, store, emit, contract, config, operator: loaded.operator, serviceUrl });
 
   const life = new AbortController();
   let dashboardUnsub: (() => void) | null = null;
+  let started = false;
+  let stopping: Promise<void> | null = null;
   const start = () => {
+    if (started || life.signal.aborted) return;
+    started = true;
     for (const e of audit.readRecent()) emit({ type: 'audit.appended', entry: e });
     bus.start();
     engine.start();
@@ -137,20 +161,29 @@ export function createRuntime(loaded: LoadedConfig, opts: { store?: CockpitStore
         emit({ type: 'breaker', status: value.circuitBreaker, source: 'dashboard', at: Date.now(), dataAt: value.lastUpdated });
     });
   };
-  const stop = async () => {
-    // One last try at audit records the disk refused; the retry timer ends with the runtime.
-    audit.close();
-    dashboardUnsub?.();
-    checks.stop();
-    logPane.detach();
-    evidence.stop();
-    haltWatch.stop();
-    probes.stop();
-    await Promise.allSettled([bus.stop(), engine.stopService(), closeHttpAgent()]);
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      // First: whatever outlives one call (an action's follow-up watch) ends now, not after a reconnect.
+      life.abort(new Error('the runtime stopped'));
+      // One last try at audit records the disk refused; the retry timer ends with the runtime.
+      audit.close();
+      dashboardUnsub?.();
+      dashboardUnsub = null;
+      checks.stop();
+      logPane.detach();
+      evidence.stop();
+      haltWatch.stop();
+      probes.stop();
+      // The mirror's last records go out before the connection closes.
+      await audit.mirrored(1000);
+      await Promise.allSettled([bus.stop(), engine.stopService(), closeHttpAgent()]);
+    })();
+    return stopping;
   };
 
   return {
     loaded,
+    context: loaded.context,
     config,
     contract,
     operator: loaded.operator,
@@ -164,6 +197,9 @@ export function createRuntime(loaded: LoadedConfig, opts: { store?: CockpitStore
     audit,
     checks,
     lifetime: life.signal,
+    get stopped() {
+      return life.signal.aborted;
+    },
     serviceUrl,
     start,
     stop,

@@ -28,6 +28,8 @@ export interface ParsedCommand {
   /** Setting flags for loadConfig (kebab-case names). */
   settings: Record<string, string | boolean>;
   configFile?: string;
+  /** --context NAME. */
+  context?: string;
   help: boolean;
   version: boolean;
 }
@@ -153,6 +155,7 @@ export function parseCommandLine(argv: string[]): ParsedCommand {
     values: own,
     settings,
     configFile: typeof values.config === 'string' ? values.config : undefined,
+    context: typeof values.context === 'string' ? values.context : undefined,
     help: values.help === true,
     version: values.version === true,
   };

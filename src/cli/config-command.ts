@@ -13,13 +13,24 @@ export function configCommand(loaded: LoadedConfig, json: boolean): string {
     config: `${loaded.files.config}${loaded.files.configExists ? '' : ' (not present: defaults in use)'}`,
     audit: auditPath(loaded.config),
   };
-  if (json) return jsonText({ files, operator: loaded.operator, config: masked, provenance: loaded.provenance, contract });
+  const ctx = loaded.context;
+  if (json)
+    return jsonText({
+      files,
+      operator: loaded.operator,
+      context: ctx ? { ...ctx, from: loaded.contextSource } : null,
+      contexts: loaded.contexts.map((c) => c.name),
+      config: masked,
+      provenance: loaded.provenance,
+      contract,
+    });
   const lines = [
     'Files',
     `  config  ${files.config}`,
     `  audit   ${files.audit}`,
     '',
     `Operator  ${loaded.operator}`,
+    `Context   ${ctx ? `${ctx.name}${ctx.production ? ' (PRODUCTION)' : ''} [${loaded.contextSource}]` : loaded.contexts.length ? 'none (the top-level settings)' : 'none defined'}${loaded.contexts.length ? `; defined: ${loaded.contexts.map((c) => c.name).join(', ')}` : ''}`,
     `Profile   ${loaded.config.profile}`,
     '',
     'Effective configuration (secrets masked; source in brackets when not a default)',

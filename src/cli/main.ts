@@ -20,6 +20,14 @@ const HANDLERS: Record<string, Handler> = {
     else w.out(text);
     return 0;
   },
+  contexts: async (loaded, cmd) => {
+    const { contextsCommand } = await import('./contexts-command.js');
+    const json = cmd.values.json === true;
+    const text = contextsCommand(loaded, json);
+    if (json) process.stdout.write(`${text}\n`);
+    else w.out(text);
+    return 0;
+  },
   // Literal imports, loaded only when used (and followable by the bundler).
   '': async (loaded) => (await import('./cockpit-command.js')).cockpitCommand(loaded),
   demo: async (loaded) => (await import('./demo-command.js')).demoCommand(loaded),
@@ -47,7 +55,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   let loaded: LoadedConfig;
   try {
-    loaded = loadConfig({ flags: cmd.settings, configFile: cmd.configFile });
+    loaded = loadConfig({ flags: cmd.settings, configFile: cmd.configFile, context: cmd.context });
   } catch (e) {
     if (e instanceof ConfigError) {
       // `titan-tui config` is where an operator looks when the configuration is broken: show the file.

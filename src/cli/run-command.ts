@@ -4,6 +4,7 @@
  * without one, every confirmation must come from --confirm (in order) or nothing runs.
  * Exit codes: 0 every step ok, 1 a step failed, 2 usage or configuration, 3 cancelled or not confirmed.
  */
+import { confirmAsk } from '../config/contexts.js';
 import { createInterface } from 'node:readline/promises';
 import type { LoadedConfig } from '../config/load.js';
 import { buildProcedure, confirmationCount, isProcedureId, PROCEDURES } from '../procedures/catalog.js';
@@ -139,7 +140,7 @@ export async function runCommand(loaded: LoadedConfig, argv: string[], io: RunCo
         return given;
       }
       if (!interactive) return null;
-      return ask(`Type ${req.word} to confirm (anything else cancels): `, signal);
+      return ask(`${confirmAsk(req.word, rt.context)} (anything else cancels): `, signal);
     },
     choose: async (req: ChooseRequest, signal) => {
       if (!interactive) return null;
@@ -169,6 +170,7 @@ export async function runCommand(loaded: LoadedConfig, argv: string[], io: RunCo
     switch (e.type) {
       case 'run.start':
         out(`▶ ${e.state.title}${e.state.dryRun ? ' — DRY RUN: every command is listed, none is executed' : ''}`);
+        if (rt.context) out(`  context ${rt.context.name}${rt.context.production ? ' (PRODUCTION)' : ''}`);
         out(`  deployment directory ${settings.deployDir}`);
         if (e.state.warning) out(`  WARNING: ${e.state.warning}`);
         return;

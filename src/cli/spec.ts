@@ -4,7 +4,7 @@
  * generated from this table, so they cannot disagree (test/unit/cli-spec.test.ts checks the README).
  */
 import type { ActionId } from '../actions/types.js';
-import { CONFIRM_WORDS } from '../actions/words.js';
+import { actionCommand, CONTAINER_NAME } from '../commands/action-commands.js';
 import { SECRET_PATHS } from '../config/schema.js';
 import { SECRET_FILE_PATHS, SETTINGS } from '../config/settings.js';
 
@@ -45,21 +45,30 @@ const confirm = (word: string): FlagSpec => ({
   help: 'answers the typed confirmation (for scripts)',
 });
 
-/** An action command: its confirmation word comes from the actions' own table. */
-function action(id: Exclude<ActionId, 'restart'>, about: string, withReason: boolean, extra: FlagSpec[] = []): CommandSpec {
-  const word = CONFIRM_WORDS[id];
-  return { name: id, args: [], flags: [...extra, ...(withReason ? [reason] : []), confirm(word), json], confirm: word, about, action: id };
+/** An action command, from the one action table (src/commands/action-commands.ts). */
+function action(id: ActionId, extra: FlagSpec[] = []): CommandSpec {
+  const c = actionCommand(id);
+  const args: ArgSpec[] = c.word === CONTAINER_NAME ? [{ name: 'service', required: true }] : [];
+  return {
+    name: id,
+    args,
+    flags: [...extra, ...(c.takesReason ? [reason] : []), confirm(c.word), json],
+    confirm: c.word,
+    about: c.about,
+    action: id,
+  };
 }
 
 export const COMMANDS: readonly CommandSpec[] = [
   { name: '', args: [], flags: [], about: 'open the cockpit' },
   { name: 'demo', args: [], flags: [], about: 'open the cockpit on a built-in simulated Titan' },
   { name: 'config', args: [], flags: [json], about: 'print the effective configuration (secrets masked) and its files' },
+  { name: 'contexts', args: [], flags: [json], about: 'list the contexts (deployments) of the config file and which one is in use' },
   {
     name: 'status',
     args: [],
-    flags: [json],
-    about: 'print containers, halt, breaker and health once; exit 1 unless every source answered',
+    flags: [{ name: 'all-contexts', type: 'boolean', help: 'every context of the config file, at once' }, json],
+    about: 'print containers, halt, breaker and health once; exit 1 unless every source answered (of every context with --all-contexts)',
   },
   {
     name: 'doctor',
@@ -67,24 +76,15 @@ export const COMMANDS: readonly CommandSpec[] = [
     flags: [json],
     about: 'check every emergency-stop path and the audit log; exit 0 all ready, 4 degraded, 1 no stop path',
   },
-  action('halt', 'publish the NATS halt (hard unless --soft)', true, [
-    { name: 'soft', type: 'boolean', help: 'soft halt (the titan profile has one)' },
-  ]),
-  action('resume', 'publish the NATS resume (lifts the halt)', true),
-  action('flatten', 'close every open position at market', true),
-  action('stop-all', 'EMERGENCY FULL STOP: halt file + NATS halt, at once', true),
-  action('kill', 'kill switch: docker stop execution, then brain', false),
-  {
-    name: 'restart',
-    args: [{ name: 'service', required: true }],
-    flags: [confirm('<container name>'), json],
-    confirm: '<container name>',
-    about: 'docker restart execution, brain or a container, then wait for health',
-    action: 'restart',
-  },
-  action('clear-halt-file', 'delete the halt file in execution', false),
-  action('breaker-reset', "reset brain's circuit breaker (HMAC + admin JWT)", false),
-  action('recover', 'guided recovery: clear the halt file, resume, check, reset the breaker', true),
+  action('halt', [{ name: 'soft', type: 'boolean', help: 'soft halt (the titan profile has one)' }]),
+  action('resume'),
+  action('flatten'),
+  action('stop-all'),
+  action('kill'),
+  action('restart'),
+  action('clear-halt-file'),
+  action('breaker-reset'),
+  action('recover'),
   {
     name: 'run',
     args: [
@@ -104,6 +104,12 @@ export const COMMANDS: readonly CommandSpec[] = [
 /** Options every command accepts, besides the settings' own flags. */
 export const GLOBAL_FLAGS: readonly FlagSpec[] = [
   { name: 'config', type: 'string', value: 'FILE', help: 'config file, read as named (default: $XDG_CONFIG_HOME/titan-tui/config.json)' },
+  {
+    name: 'context',
+    type: 'string',
+    value: 'NAME',
+    help: 'the context (deployment) to use (default: TITAN_TUI_CONTEXT, then the file\'s "context")',
+  },
   { name: 'help', type: 'boolean', short: 'h', help: 'this text (with a command: its usage)' },
   { name: 'version', type: 'boolean', help: 'the version' },
 ];

@@ -4,6 +4,18 @@ import type { z } from 'zod';
 import { contractProblem } from '../contract/schema.js';
 import { keymapConfigProblem } from '../keymap/keymap.js';
 import { registerSecret, urlPassword } from '../services/redact.js';
+import {
+  CONTEXT_META_KEYS,
+  CONTEXT_NAME,
+  CONTEXT_SETTING_KEYS,
+  type ContextInfo,
+  type ContextSource,
+  type CONVENTIONAL_VARIABLES,
+  contextInfo,
+  contextMetaSchema,
+  deepMerge,
+  leafPaths,
+} from './contexts.js';
 import { parseJson } from './parse-json.js';
 import { readRegularFile } from './read-file.js';
 import { type Config, configSchema, SECRET_PATHS } from './schema.js';
@@ -27,8 +39,15 @@ export interface LoadedConfig {
   operator: string;
   /** Every file the configuration came from (may not exist yet). */
   files: { config: string; configExists: boolean };
-  /** Where each explicitly set key came from: 'file', 'env:NAME', 'flag:--name'. */
+  /** Where each explicitly set key came from: 'file', 'context:NAME', 'env:NAME', 'flag:--name'. */
   provenance: Record<string, string>;
+  /** The context in use (null: the top-level settings, no context) and where it was named. */
+  context: ContextInfo | null;
+  contextSource: ContextSource | null;
+  /** Every context of the file, in file order. */
+  contexts: ContextInfo[];
+  /** What this was loaded from: loadContext() loads another context the same way (the switcher, --all-contexts). */
+  input: LoadInput;
 }
 
 export interface LoadInput {
@@ -39,6 +58,8 @@ export interface LoadInput {
   configFile?: string;
   /** The file read when none is named, instead of the XDG one; it may be absent (the demo's own file, tests). */
   defaultConfigFile?: string;
+  /** The context to use (from --context); otherwise TITAN_TUI_CONTEXT, then the file's `context`. */
+  context?: string;
 }
 
 function setPath(obj: Record<string, unknown>, path: string, value: unknown): void {
@@ -125,7 +146,7 @@ function readFileConfig(input: LoadInput, env: NodeJS.ProcessEnv): { path: strin
 }
 
 const RANK = (source: string | undefined): number =>
-  source === undefined ? 0 : source.startsWith('flag:') ? 3 : source.startsWith('env:') ? 2 : 1;
+  source === undefined ? 0 : source.startsWith('flag:') ? 3 : source.startsWith('env:') ? 2 : source.startsWith('context:') ? 1.5 : 1;
 
 const getPath = (obj: unknown, path: string): unknown =>
   path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), obj);
@@ -140,7 +161,10 @@ function readSecretFiles(merged: Record<string, unknown>, provenance: Record<str
     if (typeof file !== 'string' || file === '') continue;
     if (RANK(provenance[secretPath]) > RANK(provenance[filePath])) continue;
     const read = readRegularFile(resolve(file), MAX_SECRET_BYTES);
-    const source = (provenance[filePath] ?? 'file').replace(/^env:/, 'environment variable ').replace(/^flag:/, 'flag ');
+    const source = (provenance[filePath] ?? 'file')
+      .replace(/^env:/, 'environment variable ')
+      .replace(/^flag:/, 'flag ')
+      .replace(/^context:/, 'context ');
     if (!read.ok) throw new ConfigError(`secret file ${file} (${filePath}, from ${source}) ${read.problem}`);
     // One trailing newline is how editors and `echo` end a file; it is not part of the secret.
     const value = read.text.replace(/\r?\n$/, '');
@@ -162,33 +186,108 @@ function registerSecrets(config: Config): void {
   }
 }
 
-/** Loads the effective configuration: defaults < config file < environment < flags. */
+interface FileContexts {
+  /** The top level without `context` and `contexts`. */
+  base: Record<string, unknown>;
+  /** name -> the settings the context sets (meta keys removed), in file order. */
+  bodies: Map<string, Record<string, unknown>>;
+  infos: ContextInfo[];
+  /** The file's default context. */
+  defaultName: string | undefined;
+}
+
+/**
+ * Splits `context` and `contexts` off the file and checks every context now, whichever is used: a
+ * typo in staging's block is found while production is in use. Each problem names its key path.
+ */
+function fileContexts(data: Record<string, unknown>, filePath: string): FileContexts {
+  const fail = (problem: string): never => {
+    throw new ConfigError(`invalid config file ${filePath}: ${problem}`, filePath);
+  };
+  const { context: defaultName, contexts: rawContexts, ...base } = data;
+  if (defaultName !== undefined && (typeof defaultName !== 'string' || !CONTEXT_NAME.test(defaultName)))
+    fail('context: must be the name of one of `contexts`');
+  const bodies = new Map<string, Record<string, unknown>>();
+  const infos: ContextInfo[] = [];
+  if (rawContexts !== undefined) {
+    if (typeof rawContexts !== 'object' || rawContexts === null || Array.isArray(rawContexts))
+      fail('contexts: must be an object of named contexts ({"production": {...}, "staging": {...}})');
+    for (const [name, raw] of Object.entries(rawContexts as Record<string, unknown>)) {
+      const at = `contexts.${name}`;
+      if (!CONTEXT_NAME.test(name)) fail(`${at}: a context name is 1-40 letters, digits, '.', '_' or '-', starting with a letter or digit`);
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(`${at}: must be an object`);
+      const ctx = raw as Record<string, unknown>;
+      const allowed = [...CONTEXT_SETTING_KEYS, ...CONTEXT_META_KEYS] as readonly string[];
+      for (const key of Object.keys(ctx))
+        if (!allowed.includes(key)) fail(`${at}.${key}: not a context setting (a context may set: ${allowed.join(', ')})`);
+      const meta: Record<string, unknown> = {};
+      const body: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(ctx)) ((CONTEXT_META_KEYS as readonly string[]).includes(k) ? meta : body)[k] = v;
+      const metaCheck = contextMetaSchema.safeParse(meta);
+      if (!metaCheck.success) fail(`${at}.${describeIssue(metaCheck.error.issues[0] as z.core.$ZodIssue)}`);
+      const check = configSchema.safeParse(deepMerge(base, body));
+      if (!check.success) {
+        const issue = check.error.issues[0] as z.core.$ZodIssue;
+        // A problem inside what the context sets is the context's; anything else is the top level's.
+        const inContext = issue.path.length > 0 && getPath(body, String(issue.path[0])) !== undefined;
+        fail(inContext ? `${at}.${describeIssue(issue)}` : describeIssue(issue));
+      }
+      bodies.set(name, body);
+      infos.push(contextInfo(name, (metaCheck as { data: z.infer<typeof contextMetaSchema> }).data));
+    }
+  }
+  if (typeof defaultName === 'string' && !bodies.has(defaultName))
+    fail(`context: "${defaultName}" is not one of contexts (${[...bodies.keys()].join(', ') || 'none defined'})`);
+  return { base, bodies, infos, defaultName: defaultName as string | undefined };
+}
+
+/** The same configuration with another context in use (the cockpit's switcher, `status --all-contexts`). */
+export function loadContext(loaded: LoadedConfig, name: string): LoadedConfig {
+  return loadConfig({ ...loaded.input, context: name });
+}
+
+/** Loads the effective configuration: defaults < config file < context < environment < flags. */
 export function loadConfig(input: LoadInput = {}): LoadedConfig {
   const env = input.env ?? process.env;
   const file = readFileConfig(input, env);
   const provenance: Record<string, string> = {};
 
-  const fileCheck = configSchema.safeParse(file.data);
+  const fc = fileContexts(file.data, file.path);
+  const fileCheck = configSchema.safeParse(fc.base);
   if (!fileCheck.success) {
     const issue = fileCheck.error.issues[0] as z.core.$ZodIssue;
     throw new ConfigError(`invalid config file ${file.path}: ${describeIssue(issue)}`, file.path);
   }
-  const merged: Record<string, unknown> = structuredClone(file.data);
-  for (const s of SETTINGS) {
-    const has = s.path
-      .split('.')
-      .reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), file.data);
-    if (has !== undefined) provenance[s.path] = 'file';
+  const envContext = env.TITAN_TUI_CONTEXT?.trim() || undefined;
+  const [contextName, contextSource]: [string | undefined, ContextSource | null] =
+    input.context !== undefined
+      ? [input.context, 'flag:--context']
+      : envContext !== undefined
+        ? [envContext, 'env:TITAN_TUI_CONTEXT']
+        : fc.defaultName !== undefined
+          ? [fc.defaultName, 'file']
+          : [undefined, null];
+  if (contextName !== undefined && !fc.bodies.has(contextName)) {
+    const from = contextSource === 'flag:--context' ? 'flag --context' : contextSource === 'file' ? 'the file' : 'TITAN_TUI_CONTEXT';
+    const known = fc.infos.map((c) => c.name).join(', ');
+    throw new ConfigError(
+      `context "${contextName.replace(/[^\x20-\x7e]/g, '?').slice(0, 60)}" (from ${from}) is not defined in ${file.path}; ${known ? `defined: ${known}` : 'it defines no contexts'}`,
+    );
   }
+  const body = contextName !== undefined ? (fc.bodies.get(contextName) as Record<string, unknown>) : {};
+  const merged: Record<string, unknown> = structuredClone(deepMerge(fc.base, body));
+  for (const s of SETTINGS) if (getPath(fc.base, s.path) !== undefined) provenance[s.path] = 'file';
+  for (const path of leafPaths(body)) provenance[path] = `context:${contextName}`;
 
-  // The usual variables of the ecosystem, below our own TITAN_TUI_* ones.
-  const conventional: Array<[string, string]> = [
+  // The usual variables of the ecosystem, below our own TITAN_TUI_* ones. With a context in use
+  // they are ignored: they point at whatever the shell worked with last, not at the deployment named.
+  const conventional: Array<[(typeof CONVENTIONAL_VARIABLES)[number], string]> = [
     ['NATS_URL', 'nats.servers'],
     ['NATS_USER', 'nats.user'],
     ['NATS_PASS', 'nats.pass'],
     ['DOCKER_HOST', 'docker.host'],
   ];
-  for (const [name, path] of conventional) {
+  for (const [name, path] of contextName === undefined ? conventional : []) {
     const raw = env[name];
     const setting = SETTINGS.find((s) => s.path === path);
     if (raw !== undefined && raw !== '' && setting) {
@@ -215,13 +314,15 @@ export function loadConfig(input: LoadInput = {}): LoadedConfig {
   if (!parsed.success) {
     const issue = parsed.error.issues[0] as z.core.$ZodIssue;
     const path = issue.path.join('.');
-    const source = provenance[path] ?? 'the merged configuration';
-    throw new ConfigError(
-      `invalid setting from ${source.replace(/^env:/, 'environment variable ').replace(/^flag:/, 'flag ')}: ${describeIssue(issue)}`,
-    );
+    throw new ConfigError(`invalid setting from ${sourceName(provenance[path], file.path)}: ${describeIssue(issue)}`);
   }
   const config = parsed.data;
   registerSecrets(config);
+  // Inline secrets of the other contexts are never used here, but must never be shown either.
+  for (const other of fc.bodies.values()) {
+    const check = configSchema.safeParse(deepMerge(fc.base, other));
+    if (check.success) registerSecrets(check.data);
+  }
   const contractIssue = contractProblem(config.profile, config.contract);
   if (contractIssue) {
     throw new ConfigError(
@@ -233,11 +334,22 @@ export function loadConfig(input: LoadInput = {}): LoadedConfig {
   const keymapProblem = keymapConfigProblem(config.keymap);
   if (keymapProblem) throw new ConfigError(`invalid setting from ${sourceName(provenance.keymap, file.path)}: ${keymapProblem}`);
   const operator = config.operator ?? env.SUDO_USER ?? env.USER ?? safeUsername();
-  return { config, operator, files: { config: file.path, configExists: file.exists }, provenance };
+  const context = contextName !== undefined ? (fc.infos.find((c) => c.name === contextName) ?? null) : null;
+  return {
+    config,
+    operator,
+    files: { config: file.path, configExists: file.exists },
+    provenance,
+    context,
+    contextSource,
+    contexts: fc.infos,
+    input,
+  };
 }
 
 function sourceName(source: string | undefined, filePath: string): string {
   if (source === 'file') return `config file ${filePath}`;
+  if (source?.startsWith('context:')) return `context ${source.slice('context:'.length)} of config file ${filePath}`;
   return (source ?? 'the merged configuration').replace(/^env:/, 'environment variable ').replace(/^flag:/, 'flag ');
 }
 

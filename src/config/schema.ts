@@ -25,7 +25,10 @@ export const configSchema = z
         passFile: z.string().min(1).optional(),
         token: z.string().optional(),
         tokenFile: z.string().min(1).optional(),
+        /** A creds file (user JWT + seed, operator/JWT mode servers). */
         credsFile: z.string().optional(),
+        /** A file holding the user's nkey seed (SU...; servers with `users = [{ nkey: U... }]`). */
+        nkeyFile: z.string().min(1).optional(),
         tls: tls.nullable().default(null),
         confirmTimeoutMs: z.number().int().min(100).max(30_000).default(2000),
       })
@@ -36,6 +39,16 @@ export const configSchema = z
         /** unix:///var/run/docker.sock, tcp://host:2376, ssh://user@host */
         host: z.string().default('unix:///var/run/docker.sock'),
         tls: tls.nullable().default(null),
+        /** ssh:// hosts: the key to log in with (else the agent at SSH_AUTH_SOCK) and the known host keys. */
+        ssh: z
+          .object({
+            /** A private key file (OpenSSH or PEM, not passphrase-protected: use the agent for those). */
+            identityFile: z.string().min(1).optional(),
+            /** The host's key must be listed here (plain or hashed entries); default ~/.ssh/known_hosts. */
+            knownHostsFile: z.string().min(1).optional(),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),

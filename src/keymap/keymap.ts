@@ -1,8 +1,9 @@
 /**
  * The one keymap. Key handling, the `?` help screen, the footer hints, the `:` palette and
  * read-only gating are all derived from this table. Actions never run on a key alone: their key
- * opens a typed confirmation prompt.
+ * opens a typed confirmation prompt. The actions' entries come from src/commands/action-commands.ts.
  */
+import { ACTION_COMMANDS } from '../commands/action-commands.js';
 export type CommandId =
   | 'app.help'
   | 'app.palette'
@@ -64,93 +65,20 @@ export interface Binding {
   scope?: 'global' | 'logs' | 'containers';
 }
 
+/** The actions' bindings, from the one action table: key, label, footer, arming. */
+const ACTION_BINDINGS: Binding[] = ACTION_COMMANDS.map((c) => ({
+  id: c.command as CommandId,
+  keys: [c.key],
+  label: c.label,
+  group: c.action === 'stop-all' ? 'Emergency' : 'Actions',
+  palette: c.action,
+  dangerous: true,
+  ...(c.needsArm ? { needsArm: true } : {}),
+  ...(c.footer ? { footer: c.footer } : {}),
+}));
+
 export const DEFAULT_BINDINGS: Binding[] = [
-  {
-    id: 'action.stopAll',
-    keys: ['!'],
-    label: 'EMERGENCY FULL STOP (halt file + NATS halt)',
-    group: 'Emergency',
-    palette: 'stop-all',
-    dangerous: true,
-    footer: 'STOP',
-  },
-  {
-    id: 'action.halt',
-    keys: ['H'],
-    label: 'halt trading (NATS halt)',
-    group: 'Actions',
-    palette: 'halt',
-    dangerous: true,
-    needsArm: true,
-    footer: 'halt',
-  },
-  {
-    id: 'action.resume',
-    keys: ['U'],
-    label: 'resume trading (lift the halt)',
-    group: 'Actions',
-    palette: 'resume',
-    dangerous: true,
-    needsArm: true,
-    footer: 'resume',
-  },
-  {
-    id: 'action.flatten',
-    keys: ['F'],
-    label: 'flatten all positions',
-    group: 'Actions',
-    palette: 'flatten',
-    dangerous: true,
-    needsArm: true,
-    footer: 'flatten',
-  },
-  {
-    id: 'action.kill',
-    keys: ['K'],
-    label: 'kill switch: stop execution, then brain',
-    group: 'Actions',
-    palette: 'kill',
-    dangerous: true,
-    needsArm: true,
-    footer: 'kill',
-  },
-  {
-    id: 'action.restart',
-    keys: ['R'],
-    label: 'restart the selected container',
-    group: 'Actions',
-    palette: 'restart',
-    dangerous: true,
-    needsArm: true,
-    footer: 'restart',
-  },
-  {
-    id: 'action.clearHaltFile',
-    keys: ['C'],
-    label: 'clear the halt file',
-    group: 'Actions',
-    palette: 'clear-halt-file',
-    dangerous: true,
-    needsArm: true,
-  },
-  {
-    id: 'action.breakerReset',
-    keys: ['B'],
-    label: 'reset the circuit breaker',
-    group: 'Actions',
-    palette: 'breaker-reset',
-    dangerous: true,
-    needsArm: true,
-  },
-  {
-    id: 'action.recover',
-    keys: ['V'],
-    label: 'recovery sequence (runbook)',
-    group: 'Actions',
-    palette: 'recover',
-    dangerous: true,
-    needsArm: true,
-  },
+  ...ACTION_BINDINGS,
   { id: 'mode.arm', keys: ['a'], label: 'arm (type ARM; expires)', group: 'Mode', palette: 'arm', dangerous: true, footer: 'arm' },
   { id: 'mode.disarm', keys: ['d'], label: 'disarm now', group: 'Mode', palette: 'disarm', dangerous: true },
   { id: 'nav.nextPane', keys: ['tab'], label: 'next pane', group: 'Navigation', footer: 'pane' },

@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { visibleControls } from '../services/bus/text.js';
+import { visibleControls } from '../text/safe-text.js';
 
 export interface BackupFile {
   /** The file name as it is on disk (what the restore command is given). */

@@ -15,11 +15,18 @@ import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import type { Emit } from '../state/events.js';
 import type { AuditEntry } from '../state/types.js';
-import { escapeJsonControls } from './bus/text.js';
+import { escapeJsonControls } from '../text/safe-text.js';
 import { redactValue } from './redact.js';
 
 export interface AuditSink {
   append(entry: AuditEntry): void;
+}
+
+/** The NATS mirror of the audit log: publishes one record, says whether the server took it. */
+export interface AuditMirror {
+  /** Where the records go, for the alarm text (e.g. `NATS subject titan.audit.tui`). */
+  target: string;
+  publish(entry: AuditEntry): Promise<{ ok: true } | { ok: false; detail: string }>;
 }
 
 /** How often records that could not be written are tried again. */
@@ -61,15 +68,19 @@ export class AuditLog implements AuditSink {
   private dropped = 0;
   private lastError: string | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
+  private readonly mirroring = new Set<Promise<void>>();
+  private mirrorFailing = false;
 
   constructor(
     readonly path: string,
     private readonly emit: Emit,
-    private readonly mirror?: (entry: AuditEntry) => void,
+    private readonly mirror?: AuditMirror,
+    /** The context in use: every record carries it (which deployment an action was for). */
+    private readonly context: string | null = null,
   ) {}
 
   append(entry: AuditEntry): void {
-    const clean = redactValue(entry);
+    const clean = redactValue(this.context !== null && entry.context === undefined ? { ...entry, context: this.context } : entry);
     this.emit({ type: 'audit.appended', entry: clean });
     this.pending.push(`${escapeJsonControls(JSON.stringify(clean))}\n`);
     if (this.pending.length > MAX_PENDING) {
@@ -77,11 +88,47 @@ export class AuditLog implements AuditSink {
       this.dropped++;
     }
     this.flush();
-    try {
-      this.mirror?.(clean);
-    } catch {
-      // The NATS mirror is best effort; the file is the record.
-    }
+    if (this.mirror) this.mirrorOne(this.mirror, clean);
+  }
+
+  /**
+   * The mirror is a copy: the file is the record. A mirror that fails (not connected, permission
+   * denied, not confirmed) never blocks the action; it raises the audit alarm, naming the record.
+   */
+  private mirrorOne(mirror: AuditMirror, entry: AuditEntry): void {
+    const done = mirror
+      .publish(entry)
+      .catch((e: unknown) => ({ ok: false as const, detail: (e as Error)?.message ?? String(e) }))
+      .then((r) => {
+        if (r.ok) {
+          if (this.mirrorFailing) {
+            this.mirrorFailing = false;
+            this.emit({ type: 'audit.error', error: `audit mirror to ${mirror.target} publishing again`, at: Date.now() });
+          }
+          return;
+        }
+        this.mirrorFailing = true;
+        this.emit({
+          type: 'audit.error',
+          error: `audit mirror to ${mirror.target} failed for record ${entry.id} (${entry.action} ${entry.outcome}): ${r.detail} — the record is in ${this.path}`,
+          at: Date.now(),
+        });
+      })
+      .finally(() => this.mirroring.delete(done));
+    this.mirroring.add(done);
+  }
+
+  /** Resolves when every mirror publish started so far has its answer (or after `timeoutMs`). */
+  async mirrored(timeoutMs = 3000): Promise<void> {
+    if (this.mirroring.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.mirroring]),
+      new Promise((r) => {
+        timer = setTimeout(r, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   /** Records not on disk yet (the CLI prints them before it exits, so none is lost silently). */

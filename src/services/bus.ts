@@ -14,7 +14,8 @@ import { type BackoffPolicy, backoffDelay, resolveBackoff } from './bus/backoff.
 import { buildConnectOptions, secretsOf } from './bus/connect-options.js';
 import { decodeMessage, type Validate } from './bus/decode.js';
 import { publishSubjectProblem, subscribeSubjectProblem } from './bus/subjects.js';
-import { endpointOf, errorText, printable } from './bus/text.js';
+import { endpointOf, errorText } from './bus/text.js';
+import { printable } from '../text/safe-text.js';
 import { redact, registerSecret } from './redact.js';
 
 export interface BusOptions {
@@ -23,6 +24,8 @@ export interface BusOptions {
   pass?: string;
   token?: string;
   credsFile?: string;
+  /** A file holding an nkey seed (SU...). */
+  nkeyFile?: string;
   tls?: { caFile?: string; certFile?: string; keyFile?: string } | null;
   /** Client name shown by the server (`nats server report connections`). */
   name?: string;

@@ -15,6 +15,7 @@ import { type ExecOptions, type ExecOutput, runExec } from './engine/exec.js';
 import { type PathStat, readFile, statPath, type WriteOptions, writeFile } from './engine/files.js';
 import { followLogs, type LogOptions, type OnLogData, type OnLogEnd } from './engine/logs.js';
 import { ConnectionMonitor } from './engine/monitor.js';
+import { SshTransport } from './engine/ssh.js';
 
 export type { EngineFailure, EngineResult, ExecOutput, PathStat };
 
@@ -24,6 +25,8 @@ export interface EngineOptions {
   /** DOCKER_HOST style: unix:///x.sock, tcp://h:2376, ssh://user@h */
   host?: string;
   tls?: { caFile?: string; certFile?: string; keyFile?: string } | null;
+  /** ssh:// hosts: identity and known_hosts files. */
+  ssh?: { identityFile?: string; knownHostsFile?: string };
   /** Which container names to list (names without the leading '/'). */
   watch: RegExp;
   /** Periodic full resync, default 30000. */
@@ -39,6 +42,8 @@ export class Engine {
   private readonly watch: RegExp;
   private readonly monitor: ConnectionMonitor;
   private readonly logStops = new Set<() => void>();
+  /** ssh:// only: the SSH connections every request runs over. */
+  private readonly ssh: SshTransport | null = null;
 
   constructor(opts: EngineOptions, emit: Emit) {
     // A stateful (g/y) regex would make test() alternate between true and false.
@@ -48,7 +53,10 @@ export class Engine {
     let configError: string | null = resolved.ok ? null : resolved.error;
     if (resolved.ok) {
       try {
-        modem = new Docker(resolved.endpoint.modem as Docker.DockerOptions).modem as unknown as Modem;
+        const ssh = resolved.endpoint.ssh ? new SshTransport(resolved.endpoint.ssh) : null;
+        this.ssh = ssh;
+        const options = ssh ? { ...resolved.endpoint.modem, agent: ssh.agent } : resolved.endpoint.modem;
+        modem = new Docker(options as Docker.DockerOptions).modem as unknown as Modem;
       } catch (e) {
         configError = `Docker engine settings for ${resolved.endpoint.display} are unusable: ${(e as Error).message}`;
       }
@@ -192,5 +200,11 @@ export class Engine {
     this.monitor.stop();
     for (const stop of [...this.logStops]) stop();
     this.logStops.clear();
+    this.ssh?.close();
+  }
+
+  /** ssh:// only: how many SSH connections are open (0 once stopped). */
+  get sshConnections(): number | null {
+    return this.ssh ? this.ssh.connections : null;
   }
 }

@@ -1,6 +1,6 @@
 import type { Emit } from '../state/events.js';
 import type { HaltFileState } from '../state/types.js';
-import { printable } from './bus/text.js';
+import { printable } from '../text/safe-text.js';
 import type { Engine } from './engine.js';
 
 export interface HaltWatchOptions {

@@ -1,5 +1,5 @@
 import type { ProbeStatus, BreakerStatus } from '../state/types.js';
-import { printable } from './bus/text.js';
+import { printable } from '../text/safe-text.js';
 import type { HttpOutcome } from './http/client.js';
 import { parseBreakerStatus, type Validated } from './validate.js';
 

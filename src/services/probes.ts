@@ -1,6 +1,7 @@
 import type { Emit } from '../state/events.js';
 import type { ConnState, ProbeResult } from '../state/types.js';
-import { errorText, printable } from './bus/text.js';
+import { errorText } from './bus/text.js';
+import { printable } from '../text/safe-text.js';
 import { redact, redactUrl } from './redact.js';
 import { httpRequest } from './http/client.js';
 import { classifyProbe, type ProbeKind } from './probe-classify.js';

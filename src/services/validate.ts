@@ -1,5 +1,5 @@
 import type { BreakerStatus } from '../state/types.js';
-import { printable } from './bus/text.js';
+import { printable } from '../text/safe-text.js';
 
 /** Edge validation of untrusted payloads. Each returns a typed value or a readable error. */
 export type Validated<T> = { ok: true; value: T } | { ok: false; error: string };

@@ -137,4 +137,6 @@ export interface AuditEntry {
   error: string | null;
   /** A follow-up record for the same action id: evidence that arrived after the report. */
   followUp?: 'late-verified' | 'late-rejected' | 'watch-ended';
+  /** The context (deployment) the record was made in, when one is in use (stamped by the audit log). */
+  context?: string;
 }

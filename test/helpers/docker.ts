@@ -79,9 +79,10 @@ function logTail(file: string): string {
 /**
  * Starts a private dockerd in $TMPDIR/tdk-XXXXXX (the test run's own folder; kept short: unix socket
  * paths are limited to ~100 bytes), in its own process group so a Ctrl-C reaches the test run, whose
- * sweep stops the daemon and its containers in order.
+ * sweep stops the daemon and its containers in order. `extraArgs` go to dockerd as they are (another
+ * -H listener, TLS flags).
  */
-export async function startDockerd(): Promise<TestDocker> {
+export async function startDockerd(opts: { extraArgs?: string[] } = {}): Promise<TestDocker> {
   installExitHook();
   const dir = mkdtempSync(join(tmpdir(), 'tdk-'));
   const socketPath = `${dir}/docker.sock`;
@@ -105,6 +106,8 @@ export async function startDockerd(): Promise<TestDocker> {
         'vfs',
         '--iptables=false',
         '--bridge=none',
+        // More listeners (tcp:// with --tlsverify for the remote-engine tests).
+        ...(opts.extraArgs ?? []),
       ],
       { stdio: ['ignore', log, log], detached: true },
     );

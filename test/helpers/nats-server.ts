@@ -25,12 +25,10 @@ export interface NatsServer {
   stop: () => Promise<void>;
 }
 
-function config(port: number): string {
+/** The production-like users (contract §3), as a nats.conf authorization block. */
+export function usersBlock(): string {
   const u = NATS_USERS;
-  return `
-port: ${port}
-host: 127.0.0.1
-authorization {
+  return `authorization {
   users = [
     { user: "${u.brain.user}", password: "${u.brain.pass}", permissions: { publish: [">"], subscribe: [">"] } }
     { user: "${u.console.user}", password: "${u.console.pass}", permissions: { publish: ["$JS.API.>"], subscribe: ["titan.data.>", "titan.evt.>", "_INBOX.>"] } }
@@ -38,22 +36,48 @@ authorization {
         publish: ["titan.evt.execution.>", "titan.execution.>", "titan.evt.phase.>", "titan.sys.>", "_INBOX.>"],
         subscribe: ["titan.cmd.>", "_INBOX.>", "titan.execution.>", "titan.sys.>", "titan.evt.>", "system.halt"] } }
   ]
+}`;
 }
+
+function config(port: number, opts: NatsServerOptions): string {
+  return `
+port: ${port}
+host: 127.0.0.1
+${opts.auth ?? usersBlock()}
+${opts.extraConfig ?? ''}
 `;
 }
 
+export interface NatsServerOptions {
+  /** Default: a free one. */
+  port?: number;
+  /** The authorization part of nats.conf; default the production-like users (usersBlock()). */
+  auth?: string;
+  /** More nats.conf (a cluster block, tls, server_name, a monitoring port). */
+  extraConfig?: string;
+}
+
 /** Starts a real nats-server (Debian's, on PATH) on a free port with a production-like auth config. */
-export async function startNatsServer(): Promise<NatsServer> {
-  const port = await freePort();
+export async function startNatsServer(opts: NatsServerOptions = {}): Promise<NatsServer> {
+  const port = opts.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'titan-nats-'));
   const conf = join(dir, 'nats.conf');
-  writeFileSync(conf, config(port));
+  writeFileSync(conf, config(port, opts));
   let child: ChildProcess | undefined;
   const launch = async () => {
     // Own process group: a Ctrl-C reaches the test run, whose sweep (test/setup) stops the server.
     child = spawn('nats-server', ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
-    child.stderr?.resume();
-    await waitForPort(port, 10_000);
+    let log = '';
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (d: string) => {
+      if (log.length < 20_000) log += d;
+    });
+    const c = child;
+    await waitForPort(port, 10_000).catch((e: Error) => {
+      throw new Error(
+        `${e.message}; nats-server said: ${log.slice(-1500) || '(nothing)'}${c.exitCode !== null ? ` (exited ${c.exitCode})` : ''}`,
+      );
+    });
   };
   const kill = async () => {
     const c = child;

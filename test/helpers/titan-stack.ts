@@ -21,6 +21,13 @@ export interface StackOptions {
   simEnv?: Record<string, string>;
   /** Use exactly these container names (default: production names plus a random suffix). */
   names?: { execution: string; brain: string };
+  /**
+   * A NATS server of the test's own (a cluster node, a TLS server): the simulated services connect
+   * to it, the stack does not stop it. Default: a new single server.
+   */
+  nats?: NatsServer;
+  /** The servers the cockpit is given (default: the stack's NATS server alone). */
+  cockpitNatsServers?: string[];
 }
 
 export interface TitanStack {
@@ -43,7 +50,13 @@ export interface TitanStack {
 export async function startTitanStack(opts: StackOptions = {}): Promise<TitanStack> {
   const suffix = Math.random().toString(36).slice(2, 7);
   const names = opts.names ?? { execution: `titan-execution-${suffix}`, brain: `titan-brain-${suffix}` };
-  const [nats, docker, brainPort, executionPort] = await Promise.all([startNatsServer(), sharedDockerd(), freePort(), freePort()]);
+  const [nats, docker, brainPort, executionPort] = await Promise.all([
+    opts.nats ?? startNatsServer(),
+    sharedDockerd(),
+    freePort(),
+    freePort(),
+  ]);
+  const cockpitNats = (opts.cockpitNatsServers ?? [nats.url]).join(',');
   const sim = await startSimContainers(docker, {
     natsUrl: nats.url,
     nats: { execution: NATS_USERS.execution, brain: NATS_USERS.brain },
@@ -62,7 +75,7 @@ export async function startTitanStack(opts: StackOptions = {}): Promise<TitanSta
   writeFileSync(join(configDir, 'config.json'), '{}');
   const contract = JSON.stringify({ containers: { execution: names.execution, brain: names.brain } });
   const flags = (overrides: Record<string, string | boolean> = {}) => ({
-    'nats-servers': nats.url,
+    'nats-servers': cockpitNats,
     'nats-user': NATS_USERS.brain.user,
     'nats-pass': NATS_USERS.brain.pass,
     'docker-host': docker.host,
@@ -81,7 +94,7 @@ export async function startTitanStack(opts: StackOptions = {}): Promise<TitanSta
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     TITAN_TUI_CONFIG: join(configDir, 'config.json'),
-    NATS_URL: nats.url,
+    NATS_URL: cockpitNats,
     NATS_USER: NATS_USERS.brain.user,
     NATS_PASS: NATS_USERS.brain.pass,
     DOCKER_HOST: docker.host,
@@ -124,7 +137,7 @@ export async function startTitanStack(opts: StackOptions = {}): Promise<TitanSta
     stop: async () => {
       await Promise.allSettled(runtimes.map((r) => r.stop()));
       await sim.stop();
-      await nats.stop();
+      if (!opts.nats) await nats.stop();
     },
   };
 }

@@ -38,6 +38,9 @@ export const TOOLS: Tool[] = [
   { what: 'static busybox', pkg: 'busybox-static', present: () => debianPackage('busybox-static') },
   { what: 'openssl', pkg: 'openssl', present: () => onPath('openssl') },
   { what: 'git', pkg: 'git', present: () => onPath('git') },
+  // Docker over ssh:// is tested through a real sshd on a loopback port (test/helpers/sshd.ts).
+  { what: 'sshd', pkg: 'openssh-server', present: () => debianPackage('openssh-server') },
+  { what: 'ssh-keygen', pkg: 'openssh-client', present: () => debianPackage('openssh-client') },
 ];
 
 export function missingPackages(tools: Tool[] = TOOLS): string[] {

@@ -105,11 +105,13 @@ describe('the audit log', () => {
   it('redacts a record before the file and the mirror', () => {
     const dir = mkdtempSync(join(tmpdir(), 'titan-audit-'));
     const mirrored: AuditEntry[] = [];
-    const log = new AuditLog(
-      join(dir, 'audit.jsonl'),
-      () => {},
-      (e) => mirrored.push(e),
-    );
+    const log = new AuditLog(join(dir, 'audit.jsonl'), () => {}, {
+      target: 'test',
+      publish: async (e) => {
+        mirrored.push(e);
+        return { ok: true };
+      },
+    });
     log.append(entry('r', 'HTTP 401: {"authorization":"Bearer eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYWRtaW4ifQ.abcdefghij"}'));
     const text = readFileSync(join(dir, 'audit.jsonl'), 'utf8');
     expect(text).not.toContain('eyJ');

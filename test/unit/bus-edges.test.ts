@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { buildConnectOptions } from '../../src/services/bus/connect-options.js';
 import { decodeMessage } from '../../src/services/bus/decode.js';
 import { publishSubjectProblem, subscribeSubjectProblem } from '../../src/services/bus/subjects.js';
-import { endpointOf, printable } from '../../src/services/bus/text.js';
+import { endpointOf } from '../../src/services/bus/text.js';
+import { printable } from '../../src/text/safe-text.js';
 
 const tuning = { connectTimeoutMs: 1000, pingIntervalMs: 1000, reconnectDelay: () => 500 };
 const isNumber = (d: unknown) => (typeof d === 'number' ? { ok: true as const, value: d } : { ok: false as const, error: 'not a number' });

@@ -2,7 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
-import { credsAuthenticator, type NodeConnectionOptions } from '@nats-io/transport-node';
+import { credsAuthenticator, type NodeConnectionOptions, nkeyAuthenticator } from '@nats-io/transport-node';
+import { registerSecret } from '../redact.js';
 import type { BusOptions } from '../bus.js';
 import { hostnameOf } from './text.js';
 
@@ -48,7 +49,14 @@ export async function buildConnectOptions(opts: BusOptions, tuning: ConnectTunin
   if (opts.token !== undefined) out.token = opts.token;
   if (opts.credsFile) {
     const creds = await readText('NATS creds file', opts.credsFile);
+    for (const seed of creds.match(/\bSU[A-Z2-7]{50,}\b/g) ?? []) registerSecret(seed);
     out.authenticator = credsAuthenticator(new TextEncoder().encode(creds));
+  } else if (opts.nkeyFile) {
+    const seed = (await readText('NATS nkey seed file', opts.nkeyFile)).trim();
+    registerSecret(seed);
+    if (!/^SU[A-Z2-7]{50,}$/.test(seed))
+      throw new CredentialFileError('NATS nkey seed file (it must hold a user seed, SU...)', opts.nkeyFile, { code: 'EINVAL' });
+    out.authenticator = nkeyAuthenticator(new TextEncoder().encode(seed));
   }
   if (opts.tls === null) {
     out.tls = null;

@@ -1,11 +1,14 @@
 /** Turns the engine options (DOCKER_HOST style) into docker-modem options and a display string. */
 import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { redactUrl } from '../redact.js';
+import type { SshTarget } from './ssh.js';
 
 export interface EndpointInput {
   socketPath?: string;
   host?: string;
   tls?: { caFile?: string; certFile?: string; keyFile?: string } | null;
+  ssh?: { identityFile?: string; knownHostsFile?: string };
 }
 
 export interface Endpoint {
@@ -13,6 +16,8 @@ export interface Endpoint {
   display: string;
   /** Options for `new Docker(...)` (every key set, so DOCKER_HOST in the environment cannot override them). */
   modem: Record<string, unknown>;
+  /** ssh:// only: where to log in (the engine's SshTransport carries the requests). */
+  ssh?: SshTarget;
 }
 
 export type EndpointResult = { ok: true; endpoint: Endpoint } | { ok: false; display: string; error: string };
@@ -45,6 +50,14 @@ const blank = {
   pathPrefix: '/',
 };
 
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'root';
+  }
+}
+
 /** Resolves the endpoint; `host` wins over `socketPath`, then DOCKER_HOST, then the default socket. */
 export function resolveEndpoint(input: EndpointInput, env: NodeJS.ProcessEnv = process.env): EndpointResult {
   const host = input.host?.trim() || (input.socketPath ? undefined : env.DOCKER_HOST?.trim()) || undefined;
@@ -68,18 +81,24 @@ export function resolveEndpoint(input: EndpointInput, env: NodeJS.ProcessEnv = p
   }
   const safeDisplay = `${url.protocol}//${url.username ? `${decodeURIComponent(url.username)}@` : ''}${url.host}`;
   if (url.protocol === 'ssh:') {
+    const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    const port = Number(url.port || '22');
+    const username = decodeURIComponent(url.username) || env.USER || safeUser();
     return {
       ok: true,
       endpoint: {
-        display: safeDisplay,
-        modem: {
-          ...blank,
-          host: url.hostname,
-          port: url.port || '22',
-          protocol: 'ssh',
-          username: decodeURIComponent(url.username) || undefined,
-          password: url.password ? decodeURIComponent(url.password) : undefined,
-          sshOptions: { agent: env.SSH_AUTH_SOCK },
+        display: `ssh://${username}@${url.host}`,
+        // Requests go through the SSH transport's agent (src/services/engine/ssh.ts), as plain HTTP.
+        modem: { ...blank, host: hostname, port: String(port), protocol: 'http' },
+        ssh: {
+          host: hostname,
+          port,
+          username,
+          ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+          ...(input.ssh?.identityFile ? { identityFile: input.ssh.identityFile } : {}),
+          ...(input.ssh?.knownHostsFile ? { knownHostsFile: input.ssh.knownHostsFile } : {}),
+          ...(env.SSH_AUTH_SOCK ? { agentSocket: env.SSH_AUTH_SOCK } : {}),
+          ...(env.HOME ? { home: env.HOME } : {}),
         },
       },
     };

@@ -77,8 +77,37 @@ export interface FailureContext {
   container?: string;
 }
 
+/** Certificate checks that fail on our side: the engine is not the one the configured CA vouches for. */
+const TLS_SERVER: Record<string, string> = {
+  SELF_SIGNED_CERT_IN_CHAIN: 'its certificate is not signed by the CA in docker.tls.caFile (wrong CA file?)',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'its certificate is self-signed and not the CA in docker.tls.caFile',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its certificate is not signed by the CA in docker.tls.caFile (wrong CA file?)',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its certificate is not signed by the CA in docker.tls.caFile (wrong CA file?)',
+  UNABLE_TO_GET_ISSUER_CERT: 'its certificate is not signed by the CA in docker.tls.caFile (wrong CA file?)',
+  CERT_SIGNATURE_FAILURE: 'its certificate signature does not verify against docker.tls.caFile',
+  CERT_HAS_EXPIRED: 'its certificate has expired',
+  CERT_NOT_YET_VALID: 'its certificate is not valid yet (check the clocks)',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'its certificate is not issued for this host name or IP address',
+};
+
+/** What a TLS failure means, or null when it is not one. */
+function tlsProblem(err: ModemError): string | null {
+  const code = err.code ?? '';
+  if (code in TLS_SERVER) return `TLS: the engine was refused: ${TLS_SERVER[code]} (${code})`;
+  if (/^ERR_SSL_.*(BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_REQUIRED|ACCESS_DENIED|HANDSHAKE_FAILURE)/.test(code))
+    return `TLS: the engine refused our client certificate (docker.tls.certFile / keyFile not signed by the CA it trusts) (${code})`;
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'EPROTO')
+    return `TLS: the engine does not speak TLS on this port (a plain tcp:// engine? drop docker.tls) (${code})`;
+  return null;
+}
+
 export function classify(e: unknown, ctx: FailureContext): Failure {
   if (e instanceof EngineError) return { reason: e.reason, detail: e.detail };
+  if ((e as Error)?.name === 'SshError') {
+    const code = (e as ModemError).code;
+    const hint = code === 'ECONNREFUSED' ? ' (is sshd running there, on this port?)' : '';
+    return { reason: 'engine-down', detail: `Docker engine not reachable at ${ctx.endpoint}: ${(e as Error).message}${hint}` };
+  }
   if (e instanceof TimeoutError) {
     return { reason: 'timeout', detail: `Docker engine at ${ctx.endpoint} did not finish "${ctx.op}" within ${seconds(e.ms)}` };
   }
@@ -91,6 +120,8 @@ export function classify(e: unknown, ctx: FailureContext): Failure {
     if (err.statusCode === 409) return { reason: 'error', detail: `${ctx.op} refused by the engine: ${message}` };
     return { reason: 'error', detail: `${ctx.op} failed (engine answered HTTP ${err.statusCode}): ${message}` };
   }
+  const tls = tlsProblem(err);
+  if (tls) return { reason: 'engine-down', detail: `Docker engine at ${ctx.endpoint}: ${tls}` };
   const code = err.code ?? '';
   if (code in UNREACHABLE || err.message === 'socket hang up' || err.level?.startsWith('client-')) {
     const what = code ? `${err.syscall ?? 'connect'} ${code}` : String(err.message);

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Agent, type Dispatcher, request } from 'undici';
-import { errorText, printable } from '../bus/text.js';
+import { errorText } from '../bus/text.js';
+import { printable } from '../../text/safe-text.js';
 import { redact, redactUrl, redactValue, registerSecret } from '../redact.js';
 import { describeExpiry, RequestDeadline } from './deadline.js';
 import { hmacHeaders } from './sign.js';

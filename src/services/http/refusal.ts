@@ -5,7 +5,7 @@
  * The body comes from the network: control characters removed, secrets scrubbed (again: the HTTP
  * client already redacts bodies), length capped.
  */
-import { printable } from '../bus/text.js';
+import { printable } from '../../text/safe-text.js';
 import { redact } from '../redact.js';
 
 const MAX_PART_CHARS = 160;

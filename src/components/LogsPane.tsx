@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Box, Text } from 'ink';
 import { memo, useEffect, useState } from 'react';
-import { useApp, useCockpit, useUi } from '../screens/context.js';
+import { useApp, useCockpit, useUi } from '../ui/context.js';
 import { compileFilter, type LogFilter, plainText } from '../services/log-filter.js';
 import type { LogLine } from '../state/types.js';
 import { hhmmss } from './format.js';

@@ -10,7 +10,7 @@
  */
 import { RE2JS } from 're2js';
 import type { LogLine } from '../state/types.js';
-import { printable } from './bus/text.js';
+import { printable } from '../text/safe-text.js';
 
 /** Longer patterns are refused as they are typed; nobody filters a log with a paragraph. */
 export const MAX_FILTER_CHARS = 256;

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createDemoSandbox, type DemoSandbox } from '../../sim/demo-sandbox.js';
-import { startDemoVps } from '../../sim/demo-vps.js';
+import { type DemoVps, startDemoVps } from '../../sim/demo-vps.js';
 import { type LoadedConfig, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { commandEnv } from '../procedures/settings.js';
@@ -14,6 +14,36 @@ import { runCockpit } from './cockpit-command.js';
  * The runbook procedures act on a sandbox in a temporary folder (sim/demo-sandbox.ts), removed
  * when the demo ends: never on the current folder, the host's git remotes, compose or Docker.
  */
+/**
+ * The demo's configuration: the simulated VPS's endpoints and secrets, the demo's own audit folder
+ * and optional config file (never the operator's), and procedures.* from the sandbox only.
+ */
+export function demoConfig(loaded: LoadedConfig, vps: DemoVps, sandbox: DemoSandbox, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  const demo = loadConfig({
+    // The demo's own optional config file, never the operator's (TITAN_TUI_CONFIG is ignored here).
+    env: { ...env, TITAN_TUI_CONFIG: undefined },
+    defaultConfigFile: join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'titan-tui', 'demo-config.json'),
+    flags: {
+      'nats-servers': vps.natsUrl,
+      'nats-user': vps.natsUsers.brain.user,
+      'nats-pass': vps.natsUsers.brain.pass,
+      'docker-host': `unix://${vps.dockerSocket}`,
+      'brain-url': vps.brainUrl,
+      'execution-url': vps.executionUrl,
+      'brain-hmac-secret': vps.hmacSecret,
+      'brain-jwt-secret': vps.jwtSecret,
+      'audit-dir': join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'titan-tui', 'demo'),
+      'read-only': loaded.config.readOnly,
+      operator: loaded.operator,
+      profile: loaded.config.profile,
+    },
+  });
+  // Every path and command of the procedures points into the sandbox, whatever the demo config
+  // file or TITAN_TUI_PROCEDURES_* say (all absolute: nothing resolves against the current folder).
+  const config: Config = { ...demo.config, procedures: { ...demo.config.procedures, ...sandbox.procedures } };
+  return { ...demo, config };
+}
+
 export async function demoCommand(loaded: LoadedConfig): Promise<number> {
   const vps = await startDemoVps();
   let sandbox: DemoSandbox | undefined;
@@ -22,31 +52,9 @@ export async function demoCommand(loaded: LoadedConfig): Promise<number> {
   process.once('exit', removeSandbox);
   try {
     sandbox = createDemoSandbox(vps);
-    const env = process.env;
-    const demo = loadConfig({
-      // The demo's own optional config file, never the operator's (TITAN_TUI_CONFIG is ignored here).
-      env: { ...env, TITAN_TUI_CONFIG: undefined },
-      defaultConfigFile: join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'titan-tui', 'demo-config.json'),
-      flags: {
-        'nats-servers': vps.natsUrl,
-        'nats-user': vps.natsUsers.brain.user,
-        'nats-pass': vps.natsUsers.brain.pass,
-        'docker-host': `unix://${vps.dockerSocket}`,
-        'brain-url': vps.brainUrl,
-        'execution-url': vps.executionUrl,
-        'brain-hmac-secret': vps.hmacSecret,
-        'brain-jwt-secret': vps.jwtSecret,
-        'audit-dir': join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'titan-tui', 'demo'),
-        'read-only': loaded.config.readOnly,
-        operator: loaded.operator,
-        profile: loaded.config.profile,
-      },
-    });
-    // Every path and command of the procedures points into the sandbox, whatever the demo config
-    // file or TITAN_TUI_PROCEDURES_* say (all absolute: nothing resolves against the current folder).
-    const config: Config = { ...demo.config, procedures: { ...demo.config.procedures, ...sandbox.procedures } };
-    const rt = createRuntime({ ...demo, config });
-    return await runCockpit(rt, { sandbox: { description: sandbox.description, env: sandbox.hostEnv(commandEnv(config)) } });
+    const demo = demoConfig(loaded, vps, sandbox);
+    const rt = createRuntime(demo);
+    return await runCockpit(rt, { sandbox: { description: sandbox.description, env: sandbox.hostEnv(commandEnv(demo.config)) } });
   } finally {
     removeSandbox();
     process.off('exit', removeSandbox);

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoSandbox, type DemoSandbox } from '../../sim/demo-sandbox.js';
 import { type DemoVps, startDemoVps } from '../../sim/demo-vps.js';
+import { demoConfig } from '../../src/cli/demo-command.js';
 import { loadConfig } from '../../src/config/load.js';
-import type { Config } from '../../src/config/schema.js';
 import { buildProcedure } from '../../src/procedures/catalog.js';
 import { ProcedureRunner } from '../../src/procedures/runner.js';
 import { commandEnv, procedureSettings } from '../../src/procedures/settings.js';
@@ -79,22 +79,11 @@ beforeAll(async () => {
   vps = await startDemoVps({ executionNoisePerSec: 2, serviceNoisePerSec: 0, flakyCrashEveryMs: 3_600_000, brainRandomTripsMs: 0 });
   sandbox = createDemoSandbox(vps);
   auditDir = mkdtempSync(join(tmpdir(), 'titan-demo-audit-'));
-  const loaded = loadConfig({
-    // No config file: defaults, then these flags.
-    env: { USER: 'tester', XDG_CONFIG_HOME: join(auditDir, 'config') },
-    flags: {
-      'nats-servers': vps.natsUrl,
-      'nats-user': vps.natsUsers.brain.user,
-      'nats-pass': vps.natsUsers.brain.pass,
-      'docker-host': `unix://${vps.dockerSocket}`,
-      'brain-url': vps.brainUrl,
-      'execution-url': vps.executionUrl,
-      'audit-dir': auditDir,
-    },
-  });
-  // As demoCommand does: procedures.* from the sandbox only.
-  const config: Config = { ...loaded.config, procedures: { ...loaded.config.procedures, ...sandbox.procedures } };
-  rt = createRuntime({ ...loaded, config });
+  // The demo's own configuration function: the same wiring `titan-tui demo` ships.
+  const env = { USER: 'tester', XDG_CONFIG_HOME: join(auditDir, 'config'), XDG_STATE_HOME: join(auditDir, 'state') };
+  const base = loadConfig({ env, flags: {} });
+  const demo = demoConfig(base, vps, sandbox, env);
+  rt = createRuntime(demo);
   rt.start();
 }, 60_000);
 
@@ -225,7 +214,7 @@ describe('the procedures on the sandbox', () => {
       .map(idOf)
       .filter((id) => before.includes(id));
     expect(kept).toEqual([]);
-    const actions = readAudit(auditDir).map((a) => a.action);
+    const actions = readAudit(join(auditDir, 'state', 'titan-tui', 'demo')).map((a) => a.action);
     expect(actions).toContain('run:db-credential-rotation:down');
     expect(actions).toContain('run:db-credential-rotation');
   }, 90_000);

@@ -8,28 +8,17 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Engine } from '../../src/services/engine.js';
-import type { CockpitEvent } from '../../src/state/events.js';
-import { createCockpitStore } from '../../src/state/store.js';
 import { ensureBaseImage, removeTestContainer, runTestContainer, sharedDockerd, startDockerd, type TestDocker } from '../helpers/docker.js';
 import { freePort, waitFor } from '../helpers/ports.js';
 import { startSshd, type TestSshd } from '../helpers/sshd.js';
 import { createTestCa, type TestCa } from '../helpers/tls-certs.js';
+import { recorder } from '../helpers/recorder.js';
 
 const tag = randomBytes(3).toString('hex');
 const n = (what: string) => `tr${tag}-${what}`;
 const watch = new RegExp(`^tr${tag}-`);
 const LOOP = ['sh', '-c', 'trap "exit 0" TERM; i=0; while true; do echo line-$i; i=$((i+1)); sleep 0.05; done'];
 const IDLE = ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 0.1; done'];
-
-function recorder() {
-  const store = createCockpitStore();
-  const events: CockpitEvent[] = [];
-  const emit = (e: CockpitEvent) => {
-    events.push(e);
-    store.emit(e);
-  };
-  return { store, events, emit };
-}
 
 describe('Docker over ssh:// through a real sshd', () => {
   let docker: TestDocker;

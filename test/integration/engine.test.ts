@@ -8,8 +8,6 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Engine } from '../../src/services/engine.js';
 import { StdDemuxer } from '../../src/services/engine/demux.js';
 import { readFirstEntry, writeTar } from '../../src/services/engine/tar.js';
-import type { CockpitEvent } from '../../src/state/events.js';
-import { createCockpitStore } from '../../src/state/store.js';
 import {
   dockerClient,
   ensureBaseImage,
@@ -21,6 +19,7 @@ import {
 } from '../helpers/docker.js';
 import { freePort, waitFor } from '../helpers/ports.js';
 import { SIM_MOUNT, startSimContainers } from '../helpers/sim-containers.js';
+import { recorder } from '../helpers/recorder.js';
 
 const tag = randomBytes(3).toString('hex');
 const n = (what: string) => `tt${tag}-${what}`;
@@ -30,16 +29,6 @@ const watch = new RegExp(`^tt${tag}-`);
 const LOOP = ['sh', '-c', 'trap "exit 0" TERM; i=0; while true; do echo out-$i; echo err-$i >&2; i=$((i+1)); sleep 0.05; done'];
 /** Idles; exits at once on SIGTERM (a plain `sleep` as PID 1 would ignore it). */
 const IDLE = ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 0.1; done'];
-
-function recorder() {
-  const store = createCockpitStore();
-  const events: CockpitEvent[] = [];
-  const emit = (e: CockpitEvent) => {
-    events.push(e);
-    store.emit(e);
-  };
-  return { store, events, emit };
-}
 
 describe('engine stream formats (no daemon needed)', () => {
   test('the stdcopy demuxer reassembles frames split anywhere, even byte by byte', () => {

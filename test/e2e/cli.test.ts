@@ -377,3 +377,21 @@ describe('config loading', () => {
     expect(r.out).toContain('http://ops:***@127.0.0.1:1');
   });
 });
+
+describe('an old Node', () => {
+  it("bin/titan-tui on the system's Node 20 says in one line which version it needs and how to get it (exit 2)", () => {
+    const old = spawnSync('/usr/bin/node', ['--version'], { encoding: 'utf8' });
+    const major = Number(/^v(\d+)/.exec(old.stdout ?? '')?.[1] ?? 0);
+    // The machines this project runs on ship Node 20; where the system Node is recent, there is nothing to test.
+    expect(major, 'a system Node to test against').toBeGreaterThan(0);
+    if (major >= 22) return;
+    for (const args of [['status'], ['halt', '--confirm', 'HALT'], ['--help']]) {
+      const r = spawnSync('/usr/bin/node', [join(PROJECT_ROOT, 'bin/titan-tui'), ...args], { encoding: 'utf8', timeout: 10_000 });
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe('');
+      const lines = r.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^titan-tui: needs Node\.js 22 or newer, this is v20\.\d+\.\d+ .*npm run demo.*Node\.js 24 LTS$/);
+    }
+  });
+});

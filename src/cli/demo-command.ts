@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { createDemoSandbox, type DemoSandbox } from '../../sim/demo-sandbox.js';
-import { type DemoVps, startDemoVps } from '../../sim/demo-vps.js';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { DemoSandbox } from '../../sim/demo-sandbox.js';
+import type { DemoVps } from '../../sim/demo-vps.js';
 import { type LoadedConfig, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { commandEnv } from '../procedures/settings.js';
@@ -44,7 +46,26 @@ export function demoConfig(loaded: LoadedConfig, vps: DemoVps, sandbox: DemoSand
   return { ...demo, config };
 }
 
+type SimModules = {
+  startDemoVps: typeof import('../../sim/demo-vps.js').startDemoVps;
+  createDemoSandbox: typeof import('../../sim/demo-sandbox.js').createDemoSandbox;
+};
+
+/**
+ * The simulator is not part of the production bundle (dist/titan-tui.mjs): `titan-tui demo` loads
+ * it from the compiled dist/sim/ at run time, found next to the bundle or to this module.
+ */
+async function loadSim(): Promise<SimModules> {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const dir = [join(here, 'sim'), join(here, '..', '..', 'sim')].find((d) => existsSync(join(d, 'demo-vps.js')));
+  if (!dir) throw new Error('the simulator is not built (dist/sim/): run `npm run build` in the project folder');
+  const load = (name: string) => import(pathToFileURL(join(dir, name)).href);
+  const [vps, sandbox] = await Promise.all([load('demo-vps.js'), load('demo-sandbox.js')]);
+  return { startDemoVps: vps.startDemoVps, createDemoSandbox: sandbox.createDemoSandbox };
+}
+
 export async function demoCommand(loaded: LoadedConfig): Promise<number> {
+  const { startDemoVps, createDemoSandbox } = await loadSim();
   const vps = await startDemoVps();
   let sandbox: DemoSandbox | undefined;
   const removeSandbox = () => sandbox?.remove();

@@ -32,7 +32,7 @@ export interface ActionCommand {
   about: string;
 }
 
-export const ACTION_COMMANDS: readonly ActionCommand[] = [
+export const ACTION_COMMANDS = [
   {
     action: 'stop-all',
     command: 'action.stopAll',
@@ -147,10 +147,13 @@ export const ACTION_COMMANDS: readonly ActionCommand[] = [
     readsHaltFile: true,
     about: 'guided recovery: clear the halt file, resume, check, reset the breaker',
   },
-];
+] as const satisfies readonly ActionCommand[];
+
+/** The keymap ids of the actions, from the table (src/keymap/keymap.ts adds the screen commands). */
+export type ActionCommandId = (typeof ACTION_COMMANDS)[number]['command'];
 
 export function actionCommand(id: ActionId): ActionCommand {
-  const c = ACTION_COMMANDS.find((x) => x.action === id);
+  const c: ActionCommand | undefined = ACTION_COMMANDS.find((x) => x.action === id);
   if (!c) throw new Error(`no action command ${id}`);
   return c;
 }

@@ -3,7 +3,7 @@
  * read-only gating are all derived from this table. Actions never run on a key alone: their key
  * opens a typed confirmation prompt. The actions' entries come from src/commands/action-commands.ts.
  */
-import { ACTION_COMMANDS } from '../commands/action-commands.js';
+import { ACTION_COMMANDS, type ActionCommand, type ActionCommandId } from '../commands/action-commands.js';
 export type CommandId =
   | 'app.help'
   | 'app.palette'
@@ -36,15 +36,7 @@ export type CommandId =
   | 'logs.preset1h'
   | 'mode.arm'
   | 'mode.disarm'
-  | 'action.stopAll'
-  | 'action.halt'
-  | 'action.resume'
-  | 'action.flatten'
-  | 'action.kill'
-  | 'action.restart'
-  | 'action.clearHaltFile'
-  | 'action.breakerReset'
-  | 'action.recover';
+  | ActionCommandId;
 
 export type Group = 'Emergency' | 'Actions' | 'Mode' | 'Navigation' | 'Logs' | 'App';
 
@@ -66,8 +58,8 @@ export interface Binding {
 }
 
 /** The actions' bindings, from the one action table: key, label, footer, arming. */
-const ACTION_BINDINGS: Binding[] = ACTION_COMMANDS.map((c) => ({
-  id: c.command as CommandId,
+const ACTION_BINDINGS: Binding[] = ACTION_COMMANDS.map((c: ActionCommand & { command: ActionCommandId }) => ({
+  id: c.command,
   keys: [c.key],
   label: c.label,
   group: c.action === 'stop-all' ? 'Emergency' : 'Actions',

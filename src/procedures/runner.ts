@@ -1,5 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { sanitizeLine } from '../services/logs/sanitize.js';
+import { idleRunState } from './idle-run.js';
 import { redact } from '../services/redact.js';
 import { runAuditEntry, stepAuditEntry } from './audit.js';
 import { commandFailure, commandLine, KILL_GRACE_MS, runHostCommand } from './host-command.js';
@@ -23,21 +24,6 @@ import {
 } from './types.js';
 
 export type RunStore = StoreApi<RunState>;
-
-export function idleRunState(): RunState {
-  return {
-    runId: '',
-    procedureId: null,
-    title: '',
-    dryRun: false,
-    status: 'idle',
-    startedAt: null,
-    finishedAt: null,
-    summary: '',
-    steps: [],
-    current: null,
-  };
-}
 
 export function createRunStore(): RunStore {
   return createStore<RunState>(() => idleRunState());

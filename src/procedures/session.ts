@@ -7,7 +7,9 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { KeyPress } from '../input/keys.js';
 import { typeWord } from '../input/typed-word.js';
 import { buildProcedure, PROCEDURES } from './catalog.js';
-import { createRunStore, ProcedureRunner, type RunStore } from './runner.js';
+import { idleRunState } from './idle-run.js';
+import { ProcedureRunner, type RunStore } from './runner.js';
+import { procedureRunStore } from './run-store.js';
 import { procedureSettings } from './settings.js';
 import {
   PROCEDURE_IDS,
@@ -57,13 +59,15 @@ export interface SessionOptions {
 
 export class ProcedureSession {
   readonly ui: StoreApi<SessionState>;
-  readonly run: RunStore = createRunStore();
+  /** The run, in the domain store (state/store.ts `procedure`). */
+  readonly run: RunStore;
   /** Opens the editor with the terminal handed over; the screen sets it (Ink's suspendTerminal). */
   editor: ((path: string) => Promise<EditResult>) | null = null;
   private runner: ProcedureRunner | null = null;
   private answer: ((value: string | null) => void) | null = null;
 
   constructor(private readonly opts: SessionOptions) {
+    this.run = procedureRunStore(opts.deps.store);
     this.ui = createStore<SessionState>(() => ({ selected: 0, interaction: null, focusStep: null, scroll: 0, notice: null }));
   }
 
@@ -204,7 +208,7 @@ export class ProcedureSession {
       case 'escape':
         // A finished run (a dry run included) is closed first: back to the procedure list.
         if (this.run.getState().status !== 'idle') {
-          this.run.setState(createRunStore().getState(), true);
+          this.run.setState(idleRunState(), true);
           this.ui.setState({ focusStep: null, scroll: 0, notice: null });
           return true;
         }

@@ -9,6 +9,7 @@ import type {
   ProbeResult,
   Target,
 } from './types.js';
+import type { RunState } from '../procedures/types.js';
 import type { CheckId, CheckResult } from './checks.js';
 
 /** Every change a service reports. Services call `emit(event)`; only the reducer changes state. */
@@ -17,6 +18,8 @@ export type CockpitEvent =
   | { type: 'check'; id: CheckId; result: CheckResult }
   /** The cockpit was armed until then (ms epoch), or disarmed (null). Actions that need arming read it. */
   | { type: 'arm'; until: number | null }
+  /** The cockpit's procedure run, as its runner reports it (src/procedures/run-store.ts). */
+  | { type: 'procedure.run'; state: RunState }
   | { type: 'containers.sync'; list: ContainerInfo[]; at: number }
   | { type: 'containers.error'; error: string; at: number }
   | { type: 'haltFile'; state: HaltFileState; at: number }

@@ -1,3 +1,5 @@
+import { idleRunState } from '../procedures/idle-run.js';
+import type { RunState } from '../procedures/types.js';
 import type { Checks } from './checks.js';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { CockpitEvent } from './events.js';
@@ -59,6 +61,8 @@ export interface CockpitState {
   checks: Checks;
   /** ARMED until then (ms epoch); null is SAFE. Domain state: actions and procedures are gated on it. */
   armedUntil: number | null;
+  /** The procedure run of the Procedures screen (idle when none). */
+  procedure: RunState;
 }
 
 const RECENT_EVIDENCE = 20;
@@ -81,6 +85,7 @@ export function initialState(now = Date.now()): CockpitState {
     audit: { recent: [], alarm: null },
     checks: {},
     armedUntil: null,
+    procedure: idleRunState(),
   };
 }
 
@@ -100,6 +105,8 @@ function confirm<K extends keyof CockpitState['confirmed']>(s: CockpitState, key
 /** Pure reducer: the only place state changes. Returns the same object when nothing changed. */
 export function reduce(s: CockpitState, e: CockpitEvent): CockpitState {
   switch (e.type) {
+    case 'procedure.run':
+      return { ...s, procedure: e.state };
     case 'arm':
       return s.armedUntil === e.until ? s : { ...s, armedUntil: e.until };
     case 'check': {

@@ -62,6 +62,14 @@ const CASES: Case[] = [
     },
   ],
   [
+    'procedure.run',
+    (s) => {
+      expect(s.procedure.status).toBe('idle');
+      const n = reduce(s, { type: 'procedure.run', state: { ...s.procedure, procedureId: 'code-rollback', status: 'running' } });
+      expect(n.procedure).toMatchObject({ procedureId: 'code-rollback', status: 'running' });
+    },
+  ],
+  [
     'containers.sync',
     (s) => {
       const n = reduce(s, { type: 'containers.sync', list: [container('a')], at: 3 });

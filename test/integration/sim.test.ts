@@ -562,13 +562,14 @@ describe('brain sim', () => {
   it("'ignore' mode (default) does not react to a NATS HARD_HALT, and logs the durable subscription error", async () => {
     const flatten = await listen('titan.cmd.risk.flatten.v1');
     const { sim, log } = await brain();
-    expect(
+    // The subscription fails asynchronously after start (as in the real brain): wait for its line.
+    await waitFor(() =>
       log.lines.some(
         ({ line, stream }) =>
           stream === 'stderr' &&
           line.startsWith('Durable subscription error for titan.cmd.sys.halt.v1: Error: push consumer requires deliver_subject'),
       ),
-    ).toBe(true);
+    );
     const exec = await execution(); // proves the message was delivered to subscribers
     await publish('titan.cmd.sys.halt.v1', { state: 'HARD_HALT', reason: 't' });
     await exec.log.wait('SYSTEM HALT ACTIVATED: t');

@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 it('halt: Enter → server confirmation, Enter → VERIFIED, vs the runbook', async () => {
-  const layer = new ActionLayer(rt, false);
+  const layer = new ActionLayer(rt);
   const confirm: number[] = [];
   const verified: number[] = [];
   const fileVerified: number[] = [];

@@ -1,15 +1,130 @@
-// Bundles the compiled CLI into one file: resolving and compiling ~900 modules at start-up cost
-// ~450 ms; one file loads in ~100 ms (bench/cockpit.bench.test.ts, "start to first frame").
+// Bundles the compiled CLI: resolving and compiling ~900 modules at start-up cost ~450 ms; a few
+// bundled files load in ~100 ms (bench/cockpit.bench.test.ts, "start to first frame"). Each plugin
+// below removes something the cockpit loaded or did for nothing, measured in the same bench (RSS).
+import { readdirSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
+/**
+ * docker-modem loads its own ssh transport (and with it ssh2) at start, though the cockpit never uses
+ * it (ssh:// engines go through src/services/engine/ssh.ts). ssh2 allocates about 16 MB as it loads
+ * (its WebAssembly poly1305), in each thread: here docker-modem's `./ssh` becomes a shim that loads
+ * the real one only if it is ever called.
+ */
+const lazyModemSsh = {
+  name: 'lazy-docker-modem-ssh',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/ssh$/ }, (args) =>
+      /docker-modem[\\/]lib$/.test(args.resolveDir) ? { path: `${args.resolveDir}/ssh.js`, namespace: 'lazy-ssh' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-ssh' }, (args) => ({
+      contents: `module.exports = function (opt) { return require(${JSON.stringify(args.path)})(opt); };`,
+      loader: 'js',
+      resolveDir: '.',
+    }));
+  },
+};
+
+/**
+ * Ink's layout engine (yoga-layout) loads its WebAssembly from a data: URL, with fetch() when there is
+ * one: that loads Node's internal undici (760 KB of code and its own WebAssembly HTTP parser) just to
+ * decode base64. Its own base64 path is taken instead. The build fails if the pattern changes.
+ */
+const yogaWithoutFetch = {
+  name: 'yoga-without-fetch',
+  setup(b) {
+    b.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      const src = await readFile(args.path, 'utf8');
+      const check = '"function"!=typeof fetch';
+      const n = src.split(check).length - 1;
+      if (n !== 2) throw new Error(`yoga-layout's loader changed (${n} fetch checks, expected 2): review scripts/bundle.mjs`);
+      return { contents: src.replaceAll(check, 'true'), loader: 'js' };
+    });
+  },
+};
+
+/**
+ * Ink rebuilds its text caches (styled characters, widths) for every frame, so each frame tokenizes
+ * every character on screen again, most of them unchanged since the last frame. Here the caches
+ * outlive the frame, bounded by the characters they hold (each cached character is an object): a
+ * new set once the texts cached add up to 40,000 characters, about two screens of 160x45.
+ * The build fails if Ink's code changes.
+ */
+const inkSharedCaches = {
+  name: 'ink-shared-caches',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]output\.js$/ }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      const src = await readFile(args.path, 'utf8');
+      const field = '    caches = new OutputCaches();';
+      const styled = '            this.styledChars.set(line, cached);';
+      if (src.split(field).length !== 2 || src.split(styled).length !== 2)
+        throw new Error("ink's output.js changed (OutputCaches): review scripts/bundle.mjs");
+      const shared = [
+        'let __sharedCaches;',
+        'function __outputCaches() {',
+        '    if (!__sharedCaches || __sharedCaches.chars > 40000 || __sharedCaches.widths.size > 4000) {',
+        '        __sharedCaches = new OutputCaches();',
+        '        __sharedCaches.chars = 0;',
+        '    }',
+        '    return __sharedCaches;',
+        '}',
+      ].join('\n');
+      const contents = src
+        .replace(field, '    caches = __outputCaches();')
+        .replace(styled, `${styled}\n            this.chars = (this.chars ?? 0) + line.length;`);
+      return { contents: `${contents}\n${shared}\n`, loader: 'js' };
+    });
+  },
+};
+
+/**
+ * The bundle's own `import … from 'node:x'` become require('node:x'). An ESM import of a builtin
+ * builds its namespace from every export, and node:http's exports include lazy ones that load Node's
+ * internal undici (760 KB of code, its WebAssembly HTTP parser) the cockpit never uses.
+ */
+const builtinsByRequire = {
+  name: 'builtins-by-require',
+  setup(b) {
+    // Static imports only: a dynamic import() of such a module would see only its default export.
+    b.onResolve({ filter: /^node:/ }, (args) =>
+      args.kind === 'import-statement' ? { path: args.path, namespace: 'builtin-cjs' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'builtin-cjs' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
+// Earlier builds' chunks (their names carry a content hash).
+for (const f of readdirSync('dist')) if (/^chunk-.*\.mjs(\.map)?$/.test(f)) rmSync(`dist/${f}`);
+
+// Two entry points: the CLI, and the log worker thread it starts (src/services/logs/host.ts finds
+// dist/log-worker.mjs next to the bundle). Split: what a command does not use is never loaded (the
+// demo's simulator, the procedures, the other commands load when asked for); shared code is in
+// chunks next to them (flat, so import.meta.url-relative paths work from any of them).
 await build({
-  entryPoints: ['dist/src/cli/main.js'],
-  outfile: 'dist/titan-tui.mjs',
+  entryPoints: { 'titan-tui': 'dist/src/cli/main.js', 'log-worker': 'dist/src/services/logs/worker.js' },
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
   bundle: true,
+  plugins: [lazyModemSsh, builtinsByRequire, yogaWithoutFetch, inkSharedCaches],
   platform: 'node',
   format: 'esm',
   target: 'node22',
   sourcemap: 'linked',
+  // Minified (names kept, for error messages and stack traces; the source map maps them back): the
+  // source V8 keeps in memory is ~1/3 the size, and without comments it is pure ASCII, so V8 holds
+  // it as one byte per character. One non-ASCII character in a comment made it two bytes per
+  // character: 6.4 MB of bundle cost 13 MB of heap (bench/cockpit.bench.test.ts, idle RSS).
+  minify: process.env.TITAN_TUI_BUNDLE_READABLE !== '1', // readable output for profiling: TITAN_TUI_BUNDLE_READABLE=1
+  keepNames: true,
+  charset: 'ascii',
+  // Licence comments go to dist/*.LEGAL.txt (one of them holds a non-ASCII name).
+  legalComments: 'external',
   logLevel: 'error',
   // React's development build costs several times the CPU per render (measured: idle CPU).
   define: { 'process.env.NODE_ENV': '"production"' },

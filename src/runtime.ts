@@ -7,12 +7,12 @@ import type { Contract } from './contract/types.js';
 import { AuditLog } from './services/audit.js';
 import { auditPath } from './services/audit-path.js';
 import { Bus } from './services/bus.js';
-import { Engine } from './services/engine.js';
+import { Engine, type EngineOptions } from './services/engine.js';
 import { EvidenceWatch } from './services/evidence-watch.js';
 import { HaltWatch } from './services/halt-watch.js';
 import { closeHttpAgent } from './services/http/client.js';
 import { LogPane } from './services/log-pane.js';
-import { EvidenceMatcher } from './services/logs/evidence.js';
+import { LogWorkerHost } from './services/logs/host.js';
 import { Probes } from './services/probes.js';
 import { StopPathChecks } from './services/stop-path-checks.js';
 import { validateDashboard } from './services/validate.js';
@@ -32,6 +32,8 @@ export interface Runtime {
   haltWatch: HaltWatch;
   evidence: EvidenceWatch;
   logPane: LogPane;
+  /** The log worker behind the pane and the evidence watch. */
+  logWorker: LogWorkerHost;
   audit: AuditLog;
   /** Publish permission and brain credentials, checked without side effects (readiness, doctor). */
   checks: StopPathChecks;
@@ -60,7 +62,6 @@ export function createRuntime(loaded: LoadedConfig, opts: { store?: CockpitStore
   const store = opts.store ?? createCockpitStore();
   const emit = store.emit;
 
-  const matcher = new EvidenceMatcher(contract.logPatterns);
   const bus = new Bus(
     {
       servers: config.nats.servers,
@@ -76,15 +77,13 @@ export function createRuntime(loaded: LoadedConfig, opts: { store?: CockpitStore
     emit,
   );
   const dockerHost = config.docker.host;
-  const engine = new Engine(
-    {
-      host: dockerHost,
-      tls: config.docker.tls,
-      ssh: config.docker.ssh,
-      watch: compileWatch(contract.containers.watch),
-    },
-    emit,
-  );
+  const engineOptions: EngineOptions = {
+    host: dockerHost,
+    tls: config.docker.tls,
+    ssh: config.docker.ssh,
+    watch: compileWatch(contract.containers.watch),
+  };
+  const engine = new Engine(engineOptions, emit);
 
   const serviceUrl = async (service: 'brain' | 'execution'): Promise<string | null> => {
     const svc = config[service];
@@ -106,19 +105,25 @@ export function createRuntime(loaded: LoadedConfig, opts: { store?: CockpitStore
   });
 
   const haltWatch = new HaltWatch(engine, emit, { container: () => contract.containers.execution, path: contract.haltFile.path });
-  const evidence = new EvidenceWatch(engine, store, emit, matcher, () => [
+  // Log ingestion (the pane's stream and the evidence watch's) runs in a worker thread: a flood in a
+  // container's log never reaches the UI thread (src/services/logs/host.ts).
+  const logWorker = new LogWorkerHost(
+    {
+      engine: engineOptions,
+      patterns: contract.logPatterns,
+      ringLines: config.logs.ringLines,
+      tail: config.logs.tail,
+      flushMs: config.logs.flushMs,
+    },
+    emit,
+  );
+  const evidence = new EvidenceWatch(logWorker, store, () => [
     { name: contract.containers.execution, service: 'execution' },
     { name: contract.containers.brain, service: 'brain' },
   ]);
   const serviceOf = (name: string) =>
     name === contract.containers.execution ? ('execution' as const) : name === contract.containers.brain ? ('brain' as const) : undefined;
-  const logPane = new LogPane(engine, emit, {
-    ringLines: config.logs.ringLines,
-    tail: config.logs.tail,
-    flushMs: config.logs.flushMs,
-    matcher,
-    serviceOf,
-  });
+  const logPane = new LogPane(logWorker, emit, { ringLines: config.logs.ringLines, serviceOf });
 
   const auditSubject = config.audit.natsSubject ?? contract.nats.auditSubject;
   const audit = new AuditLog(
@@ -176,7 +181,7 @@ export function createRuntime(loaded: LoadedConfig, opts: { store?: CockpitStore
       probes.stop();
       // The mirror's last records go out before the connection closes.
       await audit.mirrored(1000);
-      await Promise.allSettled([bus.stop(), engine.stopService(), closeHttpAgent()]);
+      await Promise.allSettled([bus.stop(), engine.stopService(), closeHttpAgent(), logWorker.stop()]);
     })();
     return stopping;
   };
@@ -194,6 +199,7 @@ export function createRuntime(loaded: LoadedConfig, opts: { store?: CockpitStore
     haltWatch,
     evidence,
     logPane,
+    logWorker,
     audit,
     checks,
     lifetime: life.signal,

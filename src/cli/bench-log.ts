@@ -1,18 +1,33 @@
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, renameSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { getHeapSpaceStatistics } from 'node:v8';
 
 /**
  * Opt-in timing probe for bench/ (TITAN_TUI_BENCH_LOG=file): the first complete frame and the
  * first frame after each key, as wall-clock times the benchmark can compare with when it sent
  * the key. Does nothing when the variable is unset.
  */
+type WorkerHeap = {
+  heapStatistics: () => Promise<{ used: number; total: number; external: number } | null>;
+  writeHeapSnapshot: (path: string) => Promise<boolean>;
+};
+type Watched = { subscribe: (cb: (next: Record<string, unknown>, prev: Record<string, unknown>) => void) => () => void };
+
 export function benchProbe(env: NodeJS.ProcessEnv = process.env) {
   const file = env.TITAN_TUI_BENCH_LOG;
-  if (!file) return { onRender: undefined, onKey: () => {} };
+  if (!file)
+    return { onRender: undefined, onKey: () => {}, watch: (_stores: Record<string, Watched>) => () => {}, worker: (_w: WorkerHeap) => {} };
+  let workerHeap: WorkerHeap | null = null;
+  let heapSignal = false;
+  let lastWorker: { used: number; total: number; external: number } | null = null;
   let frames = 0;
   let firstDone = false;
   let anyDone = false;
   let keyPending: number | null = null;
+  let lastKey = 0;
+  /** Store slices that changed since the last frame: what each frame was drawn for (idle CPU). */
+  const causes = new Set<string>();
+  let renderMs = 0;
   const write = (o: Record<string, unknown>) => {
     try {
       appendFileSync(file, `${JSON.stringify(o)}\n`);
@@ -21,24 +36,69 @@ export function benchProbe(env: NodeJS.ProcessEnv = process.env) {
     }
   };
   setInterval(() => {
+    void workerHeap?.heapStatistics().then((h) => {
+      lastWorker = h;
+    });
     const m = process.memoryUsage();
     write({
       ev: 'mem',
       at: Date.now(),
       frames,
+      renderMs: Math.round(renderMs),
       rss: m.rss,
       heapUsed: m.heapUsed,
       heapTotal: m.heapTotal,
       external: m.external,
       arrayBuffers: m.arrayBuffers,
+      worker: lastWorker,
+      // V8's spaces (used/committed KB): which one holds the heap, young or old.
+      spaces: Object.fromEntries(
+        getHeapSpaceStatistics()
+          .filter((sp) => sp.space_size > 0)
+          .map((sp) => [sp.space_name, `${Math.round(sp.space_used_size / 1024)}/${Math.round(sp.physical_space_size / 1024)}`]),
+      ),
     });
   }, 5000).unref();
   return {
-    onKey: () => {
-      keyPending ??= Date.now();
+    /**
+     * The log worker, whose heap each `mem` record includes; with TITAN_TUI_BENCH_HEAP_DIR, SIGUSR2
+     * also writes its heap snapshot there (node's --heapsnapshot-signal writes the UI thread's).
+     */
+    worker: (w: WorkerHeap) => {
+      workerHeap = w;
+      const dir = env.TITAN_TUI_BENCH_HEAP_DIR;
+      if (dir && !heapSignal) {
+        heapSignal = true;
+        process.on('SIGUSR2', () => {
+          const tmp = `${dir}/Worker.${Date.now()}.tmp`;
+          void workerHeap?.writeHeapSnapshot(tmp).then(
+            (ok) => ok && renameSync(tmp, tmp.replace(/\.tmp$/, '.heapsnapshot')),
+            () => undefined,
+          );
+        });
+      }
     },
-    onRender: (ready: () => boolean) => () => {
+    /** Records which top-level keys of each store change (`{ cockpit: store, ui: store }`); returns an unsubscribe. */
+    watch: (stores: Record<string, Watched>) => {
+      const offs = Object.entries(stores).map(([name, store]) =>
+        store.subscribe((next, prev) => {
+          for (const k of Object.keys(next)) if (next[k] !== prev[k]) causes.add(`${name}.${k}`);
+        }),
+      );
+      return () => {
+        for (const off of offs) off();
+      };
+    },
+    onKey: () => {
+      lastKey = Date.now();
+      keyPending ??= lastKey;
+    },
+    onRender: (ready: () => boolean) => (info?: { renderTime?: number }) => {
       frames++;
+      renderMs += info?.renderTime ?? 0;
+      if (env.TITAN_TUI_BENCH_FRAMES === '1')
+        write({ ev: 'frame', at: Date.now(), ms: Math.round((info?.renderTime ?? 0) * 10) / 10, causes: [...causes] });
+      causes.clear();
       if (!anyDone) {
         anyDone = true;
         write({ ev: 'first-render', sinceStartMs: Math.round(performance.now()), at: Date.now() });
@@ -48,7 +108,8 @@ export function benchProbe(env: NodeJS.ProcessEnv = process.env) {
         write({ ev: 'first-frame', sinceStartMs: Math.round(performance.now()), at: Date.now() });
       }
       if (keyPending !== null) {
-        write({ ev: 'key-frame', keyAt: keyPending, at: Date.now() });
+        // keyAt: the first key this frame answers; lastKeyAt: the last one (several keys can share a frame).
+        write({ ev: 'key-frame', keyAt: keyPending, lastKeyAt: lastKey, at: Date.now() });
         keyPending = null;
       }
     },

@@ -38,6 +38,15 @@ export async function runCockpit(first: Runtime, opts: CockpitOptions = {}): Pro
       const p = prev.containers.value.find((x) => x.name === rt.logPane.container);
       if (c?.state === 'running' && (p?.state !== 'running' || p?.startedAt !== c.startedAt)) rt.logPane.reattach();
     });
+    // A key's frame is drawn at once: Ink otherwise holds a frame up to 1000/maxFps ms after the last
+    // one (under a log flood that was most keys, `!` included). Background updates stay throttled.
+    const onKeyNow = controller.onKey.bind(controller);
+    controller.onKey = (input, key) => {
+      onKeyNow(input, key);
+      void instance?.waitUntilRenderFlush();
+    };
+    const unwatch = bench.watch({ cockpit: rt.store as never, ui: controller.ui as never });
+    bench.worker(rt.logWorker);
     if (bench.onRender) {
       const onKey = controller.onKey.bind(controller);
       controller.onKey = (input, key) => {
@@ -52,6 +61,7 @@ export async function runCockpit(first: Runtime, opts: CockpitOptions = {}): Pro
       rt,
       controller,
       unmount: () => {
+        unwatch();
         unsubRedraw();
         unsubLogs();
         wiring.dispose();

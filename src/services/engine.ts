@@ -3,19 +3,17 @@
  * control (stop/start/restart), exec, files (archive API) and log streams. Every call has a
  * deadline and returns a typed result; nothing here throws or exits.
  */
-import Docker from 'dockerode';
 import type { Emit } from '../state/events.js';
 import type { ContainerInfo } from '../state/types.js';
 import { Caller, containerPath, DEFAULT_TIMEOUT_MS } from './engine/call.js';
 import { firstAddress, type InspectData, parseInspect, toContainerInfo, watchedFromList } from './engine/container-info.js';
-import type { Modem } from './engine/dial.js';
-import { resolveEndpoint } from './engine/endpoint.js';
 import { EngineError, type EngineFailure, type EngineResult } from './engine/errors.js';
 import { type ExecOptions, type ExecOutput, runExec } from './engine/exec.js';
 import { type PathStat, readFile, statPath, type WriteOptions, writeFile } from './engine/files.js';
 import { followLogs, type LogOptions, type OnLogData, type OnLogEnd } from './engine/logs.js';
 import { ConnectionMonitor } from './engine/monitor.js';
-import { SshTransport } from './engine/ssh.js';
+import { createModem } from './engine/modem.js';
+import type { SshTransport } from './engine/ssh.js';
 
 export type { EngineFailure, EngineResult, ExecOutput, PathStat };
 
@@ -48,20 +46,10 @@ export class Engine {
   constructor(opts: EngineOptions, emit: Emit) {
     // A stateful (g/y) regex would make test() alternate between true and false.
     this.watch = new RegExp(opts.watch.source, opts.watch.flags.replace(/[gy]/g, ''));
-    const resolved = resolveEndpoint(opts);
-    let modem: Modem | null = null;
-    let configError: string | null = resolved.ok ? null : resolved.error;
-    if (resolved.ok) {
-      try {
-        const ssh = resolved.endpoint.ssh ? new SshTransport(resolved.endpoint.ssh) : null;
-        this.ssh = ssh;
-        const options = ssh ? { ...resolved.endpoint.modem, agent: ssh.agent } : resolved.endpoint.modem;
-        modem = new Docker(options as Docker.DockerOptions).modem as unknown as Modem;
-      } catch (e) {
-        configError = `Docker engine settings for ${resolved.endpoint.display} are unusable: ${(e as Error).message}`;
-      }
-    }
-    this.caller = new Caller(modem, resolved.ok ? resolved.endpoint.display : resolved.display, configError);
+    // docker-modem directly (engine/modem.ts): dockerode would load gRPC and protobuf for nothing.
+    const setup = createModem(opts);
+    this.ssh = setup.ssh;
+    this.caller = new Caller(setup.modem, setup.display, setup.configError);
     this.monitor = new ConnectionMonitor({
       caller: this.caller,
       emit,

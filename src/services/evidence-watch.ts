@@ -1,12 +1,7 @@
-import type { Emit } from '../state/events.js';
 import type { CockpitStore } from '../state/store.js';
-import type { Engine } from './engine.js';
-import type { EvidenceMatcher } from './logs/evidence.js';
-import { LogRing } from './logs/ring.js';
-import { LogStream } from './logs/log-stream.js';
+import type { LogWorkerHost } from './logs/host.js';
 
 interface Followed {
-  stop: () => void;
   startedAt: string;
 }
 
@@ -14,20 +9,33 @@ interface Followed {
  * Follows the execution and brain logs from "now" on, only to catch the contract's evidence lines
  * (halt activated, lifted, rejected, breaker...). Independent of the log pane, so what the
  * operator is viewing never affects verification. Re-attaches when a container (re)starts.
+ *
+ * The streams run in the log worker, which searches every chunk for the patterns' literals and
+ * decodes only the lines that hold one (src/services/logs/intake.ts): evidence events reach the
+ * store as soon as the worker sees them, whatever else floods the log.
  */
 export class EvidenceWatch {
   private followed = new Map<string, Followed>();
   private unsubscribe: (() => void) | null = null;
+  private unsubEnded: (() => void) | null = null;
+  private retry: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly engine: Engine,
+    private readonly host: LogWorkerHost,
     private readonly store: CockpitStore,
-    private readonly emit: Emit,
-    private readonly matcher: EvidenceMatcher,
     private readonly services: () => Array<{ name: string; service: 'execution' | 'brain' }>,
   ) {}
 
   start(): void {
+    this.unsubEnded = this.host.onFollowEnded((name) => {
+      this.followed.delete(name);
+      // Ended while the container still runs (a Docker hiccup): follow again shortly, not in a loop.
+      if (this.retry === null)
+        this.retry = setTimeout(() => {
+          this.retry = null;
+          if (this.unsubscribe) this.sync();
+        }, 1000).unref();
+    });
     this.sync();
     this.unsubscribe = this.store.subscribe((s, prev) => {
       if (s.containers !== prev.containers) this.sync();
@@ -36,7 +44,10 @@ export class EvidenceWatch {
 
   stop(): void {
     this.unsubscribe?.();
-    for (const f of this.followed.values()) f.stop();
+    this.unsubscribe = null;
+    this.unsubEnded?.();
+    if (this.retry) clearTimeout(this.retry);
+    for (const name of this.followed.keys()) this.host.send({ t: 'unfollow', name });
     this.followed.clear();
   }
 
@@ -47,39 +58,13 @@ export class EvidenceWatch {
       const running = c?.state === 'running';
       const cur = this.followed.get(name);
       if (cur && (!running || cur.startedAt !== c?.startedAt)) {
-        cur.stop();
+        this.host.send({ t: 'unfollow', name });
         this.followed.delete(name);
       }
-      if (running && c && !this.followed.has(name)) this.follow(name, service, c.startedAt);
+      if (running && c && !this.followed.has(name)) {
+        this.followed.set(name, { startedAt: c.startedAt });
+        this.host.send({ t: 'follow', name, service, since: Math.floor(Date.now() / 1000) - 1 });
+      }
     }
-  }
-
-  private follow(name: string, service: 'execution' | 'brain', startedAt: string): void {
-    const stream = new LogStream({
-      ring: new LogRing(200),
-      emit: this.emit,
-      container: `evidence:${name}`,
-      service,
-      matcher: this.matcher,
-      evidenceOnly: true,
-    });
-    const since = Math.floor(Date.now() / 1000) - 1;
-    const stopLogs = this.engine.logs(
-      name,
-      { follow: true, since, timestamps: false },
-      (s, chunk) => stream.onData(s, chunk),
-      (error) => {
-        stream.onEnd(error);
-        const f = this.followed.get(name);
-        if (f?.startedAt === startedAt) this.followed.delete(name);
-      },
-    );
-    this.followed.set(name, {
-      startedAt,
-      stop: () => {
-        stopLogs();
-        stream.stop();
-      },
-    });
   }
 }

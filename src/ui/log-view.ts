@@ -38,17 +38,15 @@ export class LogViewIntents {
   }
 
   lastSeq(): number | null {
-    const r = this.rt.logPane.ring;
-    return r.size ? (r.at(r.size - 1)?.seq ?? null) : null;
+    return this.rt.logPane.lastSeq();
   }
 
   /** Scrolling pauses follow; the view stays anchored to the same lines while new ones arrive. */
   scroll(delta: number): void {
-    const ring = this.rt.logPane.ring;
-    if (ring.size === 0) return;
+    const first = this.rt.logPane.firstSeq();
+    const last = this.rt.logPane.lastSeq();
+    if (first === null || last === null) return;
     const lv = this.ui.getState().logView;
-    const first = ring.at(0)?.seq ?? 0;
-    const last = ring.at(ring.size - 1)?.seq ?? 0;
     const end = lv.endSeq ?? last;
     const next = Math.max(first, Math.min(last, end + delta));
     this.ui.setState({ logView: { ...lv, follow: next === last && delta > 0, endSeq: next === last && delta > 0 ? null : next } });
@@ -57,20 +55,16 @@ export class LogViewIntents {
   jumpMatch(dir: 1 | -1): void {
     const lv = this.ui.getState().logView;
     if (!lv.filter) return this.notice('no filter: press / to set one');
-    // The pane's own predicate on the pane's own text: n/N land exactly on the lines it shows.
-    const compiled = compileFilter(lv.filter);
-    if (!compiled.ok || !compiled.filter) return;
-    const filter = compiled.filter;
-    const ring = this.rt.logPane.ring;
-    const from = lv.matchSeq ?? lv.endSeq ?? ring.at(ring.size - 1)?.seq ?? 0;
-    const idx: number[] = [];
-    for (let i = 0; i < ring.size; i++) {
-      const l = ring.at(i);
-      if (l && filter.test(l)) idx.push(l.seq);
-    }
-    const target = dir > 0 ? idx.find((q) => q > from) : [...idx].reverse().find((q) => q < from);
-    if (target === undefined) return this.notice(dir > 0 ? 'no later match' : 'no earlier match');
-    this.ui.setState({ logView: { ...lv, follow: false, endSeq: target, matchSeq: target } });
+    // The pane's own predicate on the pane's own text (in the log worker, where the lines are):
+    // n/N land exactly on the lines it shows.
+    const from = lv.matchSeq ?? lv.endSeq ?? this.rt.logPane.lastSeq() ?? 0;
+    const filter = lv.filter;
+    void this.rt.logPane.findMatch(filter, from, dir).then((target) => {
+      const now = this.ui.getState().logView;
+      if (now.filter !== filter) return; // the filter changed meanwhile: this answer is for the old one
+      if (target === null) return this.notice(dir > 0 ? 'no later match' : 'no earlier match');
+      this.ui.setState({ logView: { ...now, follow: false, endSeq: target, matchSeq: target } });
+    });
   }
 
   save(): void {
@@ -78,11 +72,9 @@ export class LogViewIntents {
     if (!name) return this.notice('no container attached', 'warn');
     const dir = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
     const path = join(dir, 'titan-tui', `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
-    try {
-      const n = this.rt.logPane.save(path);
-      this.notice(`saved ${n} lines to ${path}`);
-    } catch (e) {
-      this.notice(`could not save: ${(e as Error).message}`, 'error');
-    }
+    this.rt.logPane.save(path).then(
+      (n) => this.notice(`saved ${n} lines to ${path}`),
+      (e: unknown) => this.notice(`could not save: ${(e as Error).message}`, 'error'),
+    );
   }
 }

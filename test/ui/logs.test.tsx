@@ -1,7 +1,7 @@
 /**
- * The Logs pane on the real LogPane ring: lines show, the regex filter counts and highlights,
+ * The Logs pane on the real log worker's ring: lines show, the regex filter counts and highlights,
  * scrolling pauses follow and G/End resume it, and hostile container output reaches the terminal
- * only as printable text and SGR after the real sanitizer.
+ * only as printable text and SGR after the real sanitizer (the worker's own pipeline).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { onlySgrEscapes, sanitizeLine } from '../../src/services/logs/sanitize.js';
@@ -18,20 +18,20 @@ afterEach(async () => {
 
 const EXEC = 'titan-execution';
 
-/** What LogPane reports after a stream batch: lines in the ring, then logs.batch. */
+let nextSeq = 1;
+/** What a stream batch does: lines into the worker's ring (sanitized, as the stream would), then logs.batch. */
 function feed(m: MountedCockpit, texts: string[], level: LogLine['level'] = 'INFO') {
-  const ring = m.rt.logPane.ring;
-  let seq = ring.size ? (ring.at(-1)?.seq ?? 0) + 1 : 1;
-  for (const raw of texts) m.rt.logPane.ring.push({ seq: seq++, stream: 'stdout', level, text: sanitizeLine(raw) });
+  m.rt.logPane.inject({ lines: texts.map((raw) => ({ seq: nextSeq++, stream: 'stdout', level, text: sanitizeLine(raw) })) });
   m.rt.store.emit({ type: 'logs.batch', container: EXEC, added: texts.length, dropped: 0, at: Date.now() });
 }
 
 function mountWithLogs(columns = 80, rows = 24) {
+  nextSeq = 1;
   const m = mountCockpit({ columns, rows });
   const now = Date.now();
   m.rt.store.emit({ type: 'conn', target: 'docker', state: { status: 'connected', since: now } });
   m.rt.store.emit({ type: 'containers.sync', list: [container(EXEC), container('titan-brain')], at: now });
-  // LogPane.attach() reports this; the lines are then pushed into its ring like a stream would.
+  // LogPane.attach() reports this; the lines are then put into the worker's ring like a stream would.
   m.rt.store.emit({ type: 'logs.attached', container: EXEC, at: now });
   return m;
 }
@@ -101,7 +101,7 @@ describe('logs pane', () => {
     await c.waitForText('/red alert/ 2 matches');
     await c.press(KEY.tab);
     await c.waitForFrame(() => c!.controller.ui.getState().focus === 'logs', 3000, 'logs focus');
-    const seqOf = (text: string) => c!.rt.logPane.ring.slice().find((l) => l.text.includes(text))?.seq;
+    const seqOf = (text: string) => c!.rt.logPane.window?.lines.find((l) => l.text.includes(text))?.seq;
     // From the end, N goes back to the newest match, then the older one; n comes forward again.
     await c.press('N');
     await c.waitForFrame(() => c!.controller.ui.getState().logView.matchSeq === seqOf('alert two'), 3000, 'the newest match');
@@ -131,8 +131,9 @@ describe('logs pane', () => {
   it('a new filter on a full ring of long lines is done in slices: the count says so, and ! is read in between', async () => {
     c = mountWithLogs();
     const long = 'x'.repeat(4000);
-    const ring = c.rt.logPane.ring;
-    for (let i = 0; i < 5000; i++) ring.push({ seq: i + 1, stream: 'stdout', level: '', text: long });
+    c.rt.logPane.inject({
+      lines: Array.from({ length: 5000 }, (_, i) => ({ seq: i + 1, stream: 'stdout' as const, level: '' as const, text: long })),
+    });
     c.rt.store.emit({ type: 'logs.batch', container: EXEC, added: 5000, dropped: 0, at: Date.now() });
     await c.waitForText('5000/5000');
     await c.press('/');
@@ -156,8 +157,8 @@ describe('logs pane', () => {
     await c.press(KEY.tab); // focus the logs pane
     await c.waitForFrame((p) => c!.controller.ui.getState().focus === 'logs' && p.includes('line 29'), 3000, 'logs focus');
     await c.press(KEY.up);
-    let plain = await c.waitForText('PAUSED');
-    expect(plain).not.toContain('line 29');
+    // The title changes with the key's frame; the lines come from the log worker a moment later.
+    let plain = await c.waitForFrame((p) => p.includes('PAUSED') && !p.includes('line 29'), 3000, 'paused one line up');
     expect(plain).toContain('line 28');
     // New lines do not move a paused view.
     feed(c, ['line 30']);
@@ -186,7 +187,9 @@ describe('logs pane', () => {
     ];
     // The raw lines would inject escapes: the test fails if they reach the pane unsanitized.
     expect(hostile.some((l) => !onlySgrEscapes(l))).toBe(true);
-    feed(c, hostile);
+    // As a container writes them: raw bytes through the worker's own pipeline (split, sanitize, parse).
+    c.rt.logPane.inject({ bytes: Buffer.from(`${hostile.join('\n')}\n`) });
+    c.rt.store.emit({ type: 'logs.batch', container: EXEC, added: hostile.length, dropped: 0, at: Date.now() });
     const plain = await c.waitForText('red kept');
     for (const w of ['title', 'clear', 'home', 'clip', 'board', 'here', 'csi', 'osc', 'screen', 'end']) expect(plain).toContain(w);
     expect(plain).not.toContain('pwned');
@@ -198,11 +201,8 @@ describe('logs pane', () => {
 
     // Control: Ink drops most controls itself but passes an OSC 8 hyperlink (and turns C1 CSI/OSC
     // into 7-bit ones), so without the sanitizer this very check fails.
-    c.rt.logPane.ring.push({
-      seq: 1000,
-      stream: 'stdout',
-      level: '',
-      text: 'unsanitized \x1b]8;;http://evil\x1b\\here\x1b]8;;\x1b\\ line',
+    c.rt.logPane.inject({
+      lines: [{ seq: 1000, stream: 'stdout', level: '', text: 'unsanitized \x1b]8;;http://evil\x1b\\here\x1b]8;;\x1b\\ line' }],
     });
     c.rt.store.emit({ type: 'logs.batch', container: EXEC, added: 1, dropped: 0, at: Date.now() });
     await c.waitForText('unsanitized');

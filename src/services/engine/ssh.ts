@@ -14,11 +14,17 @@ import { Agent, type AgentOptions } from 'node:http';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import ssh2, { type ConnectConfig } from 'ssh2';
+import type { ConnectConfig } from 'ssh2';
 import { knownKeyTypes, parseKnownHosts, verifyHostKey } from './known-hosts.js';
 
-const { Client } = ssh2;
-type SshClient = InstanceType<typeof Client>;
+type Ssh2 = typeof import('ssh2');
+type SshClient = InstanceType<Ssh2['Client']>;
+/**
+ * ssh2 is loaded at the first ssh:// request, not with the cockpit: loading it allocates about
+ * 16 MB (its WebAssembly poly1305), in every thread that loads it (bench/cockpit.bench.test.ts, RSS).
+ */
+let ssh2: Promise<Ssh2['Client']> | null = null;
+const sshClient = (): Promise<Ssh2['Client']> => (ssh2 ??= import('ssh2').then((m) => ((m as { default?: Ssh2 }).default ?? m).Client));
 
 /** Below OpenSSH's default MaxSessions (10): a busy cockpit opens a second connection instead. */
 export const CHANNELS_PER_CONNECTION = 8;
@@ -105,10 +111,11 @@ export class SshTransport {
   }
 
   private async channel(): Promise<Duplex> {
+    const Client = await sshClient();
     if (this.closed) throw new SshError(`the Docker engine connection to ${this.display} is closed`, 'client-socket');
     let conn: Conn | undefined;
     for (const c of this.conns) if (!c.closed && c.channels < CHANNELS_PER_CONNECTION) conn = c;
-    conn ??= this.connect();
+    conn ??= this.connect(Client);
     conn.channels++;
     let released = false;
     const release = () => {
@@ -154,7 +161,7 @@ export class SshTransport {
     });
   }
 
-  private connect(): Conn {
+  private connect(Client: Ssh2['Client']): Conn {
     const client = new Client();
     const conn: Conn = { client, channels: 0, closed: false, ready: Promise.resolve() };
     this.conns.add(conn);

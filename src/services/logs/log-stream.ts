@@ -59,6 +59,12 @@ export class LogStream {
   private droppedSinceFlush = 0;
   /** First and last line skipped since the last flush: their own times say how much log was skipped. */
   private skippedSpan: { first: string; last: string } | null = null;
+  /** Time span (ms) of whole chunks the intake skipped before splitting them (Docker's times). */
+  private skippedMs: { from: number; to: number } | null = null;
+  /** Newest Docker time (ms) of a line the intake saw since the last flush, kept or skipped. */
+  private newestSeen = Number.NaN;
+  /** Where in the pending lines the first skip since the last flush happened: its marker goes there. */
+  private skipAt: number | null = null;
   private seq = 0;
   /** Continuation lines and stderr lines get their level from context (parse.ts). */
   private readonly levels = new LineLevels();
@@ -106,10 +112,38 @@ export class LogStream {
     this.close();
   }
 
+  /**
+   * The intake skipped `lines` lines (approximately: frames) whole, before any per-line work, to stay
+   * live; `fromMs`/`toMs` are Docker's times of the first and last of them (NaN when unknown).
+   */
+  skipped(lines: number, fromMs: number, toMs: number): void {
+    if (this.closed || lines <= 0) return;
+    this.skipAt ??= this.pending.length;
+    this.droppedSinceFlush += lines;
+    if (Number.isFinite(fromMs) && Number.isFinite(toMs)) {
+      if (this.skippedMs) this.skippedMs.to = Math.max(this.skippedMs.to, toMs);
+      else this.skippedMs = { from: fromMs, to: toMs };
+    }
+    this.seen(toMs);
+    this.schedule();
+  }
+
+  /** The intake saw a line of Docker time `ms` (kept or skipped): how far behind live the stream is. */
+  seen(ms: number): void {
+    if (Number.isFinite(ms) && !(ms <= this.newestSeen)) this.newestSeen = ms;
+  }
+
+  /** Lines that may have held evidence and could not be checked (the evidence watch says so). */
+  lost(n: number): void {
+    if (this.closed || n <= 0) return;
+    this.evidenceLost += n;
+    this.schedule();
+  }
+
   /** Moves queued lines into the ring and reports them. Runs on the timer; public for onEnd/stop/tests. */
   flush(): void {
     this.clearTimer();
-    if (this.pending.length === 0 && this.overflowEvidence.length === 0 && this.droppedSinceFlush === 0) return;
+    if (this.pending.length === 0 && this.overflowEvidence.length === 0 && this.droppedSinceFlush === 0 && this.evidenceLost === 0) return;
     const batch = this.pending;
     const overflow = this.overflowEvidence;
     let dropped = this.droppedSinceFlush;
@@ -120,7 +154,10 @@ export class LogStream {
     const at = Date.now();
     const evidence: EvidenceLine[] = [];
     const { ring } = this.opts;
-    for (const p of batch) ring.push(this.toLogLine(p, at, evidence));
+    const skipAt = this.skipAt ?? batch.length;
+    this.skipAt = null;
+    const lines = batch.map((p) => this.toLogLine(p, at, evidence));
+    for (let i = 0; i < skipAt && i < lines.length; i++) ring.push(lines[i] as LogLine);
     let added = batch.length;
     const rescued: LogLine[] = [];
     for (const p of overflow) {
@@ -131,10 +168,14 @@ export class LogStream {
     }
     ring.recordDropped(dropped);
     const span = this.skippedSpan;
+    const spanMs = this.skippedMs;
     this.skippedSpan = null;
-    // The marker stands where the skip began; evidence lines rescued from inside the skip follow it.
-    if (dropped > 0 && this.opts.evidenceOnly !== true) ring.push(this.skipMarker(dropped, span));
+    this.skippedMs = null;
+    // The marker stands where the skip began; evidence lines rescued from inside the skip follow it,
+    // then the lines kept after it (the newest, shown while catching up).
+    if (dropped > 0 && this.opts.evidenceOnly !== true) ring.push(this.skipMarker(dropped, span, spanMs));
     for (const line of rescued) ring.push(line);
+    for (let i = skipAt; i < lines.length; i++) ring.push(lines[i] as LogLine);
     added += rescued.length;
     if (this.opts.emitEvidence !== false) for (const line of evidence) this.opts.emit({ type: 'evidence', line });
     if (this.evidenceLost > 0 && this.opts.service !== undefined && this.opts.emitEvidence !== false) {
@@ -142,7 +183,8 @@ export class LogStream {
       this.evidenceLost = 0;
     }
     if (added > 0 || dropped > 0) {
-      const behindMs = this.behind(batch, at);
+      const behindMs = this.behind(batch, at, this.newestSeen);
+      this.newestSeen = Number.NaN;
       this.opts.emit({
         type: 'logs.batch',
         container: this.opts.container,
@@ -154,12 +196,15 @@ export class LogStream {
     }
   }
 
-  /** How far the newest line of the batch is behind now, by its own time (or Docker's), if it has one. */
-  private behind(batch: PendingLine[], at: number): number | undefined {
+  /**
+   * How far the stream is behind now: the newest line of the batch by its own time (or Docker's), or
+   * the newest line the intake saw (skipped ones included), whichever is newer.
+   */
+  private behind(batch: PendingLine[], at: number, seen: number): number | undefined {
     const last = batch.at(-1);
-    if (!last) return undefined;
-    const written = Date.parse(this.timeOf(last.text) ?? '');
-    return Number.isFinite(written) ? Math.max(0, at - written) : undefined;
+    const written = last ? Date.parse(this.timeOf(last.text) ?? '') : Number.NaN;
+    const newest = Number.isFinite(written) ? (Number.isFinite(seen) ? Math.max(written, seen) : written) : seen;
+    return Number.isFinite(newest) ? Math.max(0, at - newest) : undefined;
   }
 
   private timeOf(text: string): string | undefined {
@@ -168,9 +213,13 @@ export class LogStream {
   }
 
   /** A visible line where lines were skipped to stay live: how many, and how much log by their own times. */
-  private skipMarker(dropped: number, span: { first: string; last: string } | null): LogLine {
-    const from = span ? Date.parse(this.timeOf(span.first) ?? '') : Number.NaN;
-    const to = span ? Date.parse(this.timeOf(span.last) ?? '') : Number.NaN;
+  private skipMarker(dropped: number, span: { first: string; last: string } | null, spanMs: { from: number; to: number } | null): LogLine {
+    let from = span ? Date.parse(this.timeOf(span.first) ?? '') : Number.NaN;
+    let to = span ? Date.parse(this.timeOf(span.last) ?? '') : Number.NaN;
+    if (spanMs) {
+      from = Number.isFinite(from) ? Math.min(from, spanMs.from) : spanMs.from;
+      to = Number.isFinite(to) ? Math.max(to, spanMs.to) : spanMs.to;
+    }
     const seconds = Number.isFinite(from) && Number.isFinite(to) && to >= from ? `, ${((to - from) / 1000).toFixed(1)} s` : '';
     return {
       seq: this.seq++,
@@ -200,6 +249,7 @@ export class LogStream {
       ) {
         this.overflowEvidence.push(line);
       } else {
+        this.skipAt ??= this.pending.length;
         this.droppedSinceFlush++;
         if (this.skippedSpan) this.skippedSpan.last = text;
         else this.skippedSpan = { first: text, last: text };

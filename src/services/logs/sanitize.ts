@@ -285,14 +285,38 @@ export function onlySgrEscapes(s: string): boolean {
   return !CONTROL.test(s.replace(SGR_GLOBAL, ''));
 }
 
+/** Bytes decoded per step of a long line: decoding stops once the sanitizer has cut the line. */
+const PIECE_BYTES = 8192;
+
+/**
+ * The end of the last complete UTF-8 sequence in buf[from, to): `to`, or the start of a sequence the
+ * bytes after `to` would complete. Invalid bytes are left to the decoder (they become U+FFFD).
+ */
+function utf8End(buf: Uint8Array, from: number, to: number): number {
+  for (let i = to - 1, k = 1; i >= from && k <= 3; i--, k++) {
+    const b = buf[i] as number;
+    if (b < 0x80) return to; // ASCII: nothing open
+    if (b >= 0xc0) {
+      const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
+      return need > k ? i : to;
+    }
+    // a continuation byte: look further back
+  }
+  return to;
+}
+
 /**
  * Splits a byte stream into sanitized lines. Splits on LF (a trailing CR is dropped with the
  * other controls); UTF-8 split across chunks is decoded correctly; invalid UTF-8 becomes U+FFFD.
  * Once a line reaches the cap, the rest of it is counted up to the next LF without being decoded.
+ *
+ * Each line is decoded on its own, from its own bytes: a line kept in the log ring is a string of
+ * its own, never a slice of a whole decoded chunk (which would keep the chunk alive with it).
  */
 export class LineSplitter {
-  private readonly decoder = new TextDecoder('utf-8', { fatal: false });
   private readonly line: LineSanitizer;
+  /** The current line's last bytes when they end inside a UTF-8 sequence (at most 3), a copy. */
+  private carry: Buffer | null = null;
   /** Bytes arrived since the last LF: flush() owes a final line. */
   private open = false;
 
@@ -301,45 +325,75 @@ export class LineSplitter {
   }
 
   push(chunk: Uint8Array): string[] {
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     const lines: string[] = [];
     let pos = 0;
-    // Skip the rest of a line already cut, at byte level.
-    while (pos < chunk.length && this.line.truncated) {
-      const nl = chunk.indexOf(0x0a, pos);
-      const end = nl === -1 ? chunk.length : nl;
-      this.line.addDropped(end - pos);
-      this.open = true;
-      if (nl === -1) return lines;
-      this.decoder.decode(); // forget a partial sequence that belonged to the skipped bytes
-      lines.push(this.endLine());
-      pos = nl + 1;
-    }
-    if (pos >= chunk.length) return lines;
-    // LF is never part of a multi-byte sequence, so decoding first and splitting after is exact.
-    const text = this.decoder.decode(pos === 0 ? chunk : chunk.subarray(pos), { stream: true });
-    let start = 0;
-    for (;;) {
-      const nl = text.indexOf('\n', start);
-      const end = nl === -1 ? text.length : nl;
-      if (end > start) {
+    while (pos < buf.length) {
+      const nl = buf.indexOf(0x0a, pos);
+      const end = nl === -1 ? buf.length : nl;
+      if (end > pos) {
         this.open = true;
-        this.line.write(text, start, end);
+        this.feed(buf, pos, end, nl !== -1);
+      } else if (nl !== -1 && this.carry) {
+        this.feed(buf, pos, pos, true);
       }
       if (nl === -1) break;
       lines.push(this.endLine());
-      start = nl + 1;
+      pos = nl + 1;
     }
     return lines;
   }
 
   /** End of stream: the last line, when it had no LF. */
   flush(): string[] {
-    const tail = this.decoder.decode();
-    if (tail.length > 0) {
-      this.open = true;
-      this.line.write(tail);
-    }
+    if (this.carry) this.feed(Buffer.alloc(0), 0, 0, true);
     return this.open ? [this.endLine()] : [];
+  }
+
+  /**
+   * Forgets the line in progress (the log worker skipped the bytes that would have ended it): the
+   * next byte starts a new line.
+   */
+  discardPartial(): void {
+    this.carry = null;
+    if (this.open) this.line.finish();
+    this.open = false;
+  }
+
+  /** True when bytes of an unfinished line are held (a skip must then also drop up to the next LF). */
+  get partial(): boolean {
+    return this.open;
+  }
+
+  /** Sanitizes buf[from, to) into the current line; `complete`: the line ends at `to`. */
+  private feed(chunk: Buffer, from: number, to: number, complete: boolean): void {
+    let buf = chunk;
+    let a = from;
+    let b = to;
+    if (this.carry) {
+      buf = Buffer.concat([this.carry, chunk.subarray(from, to)]);
+      a = 0;
+      b = buf.length;
+      this.carry = null;
+    }
+    if (this.line.truncated) {
+      this.line.addDropped(b - a);
+      return;
+    }
+    if (!complete) {
+      const cut = utf8End(buf, a, b);
+      if (cut < b) this.carry = Buffer.from(buf.subarray(cut, b));
+      b = cut;
+    }
+    while (a < b) {
+      if (this.line.truncated) {
+        this.line.addDropped(b - a);
+        return;
+      }
+      const e = b - a > PIECE_BYTES ? utf8End(buf, a, a + PIECE_BYTES) : b;
+      this.line.write(buf.toString('utf8', a, e === a ? b : e));
+      a = e === a ? b : e;
+    }
   }
 
   private endLine(): string {

@@ -1,5 +1,6 @@
+import http from 'node:http';
+import https from 'node:https';
 import { performance } from 'node:perf_hooks';
-import { Agent, type Dispatcher, request } from 'undici';
 import { errorText } from '../bus/text.js';
 import { printable } from '../../text/safe-text.js';
 import { redact, redactUrl, redactValue, registerSecret } from '../redact.js';
@@ -58,22 +59,25 @@ export interface HttpRequestOptions {
   signal?: AbortSignal;
 }
 
-// The precise per-request connect limit is RequestDeadline's; this one only reaps sockets that never connect.
-const AGENT_CONNECT_BACKSTOP_MS = 10_000;
+// node:http, not undici: loading undici cost ~120 ms of every start-up (its module graph and its
+// WebAssembly HTTP parser) for a few small GETs and POSTs; node:http is in Node's own snapshot and
+// docker-modem loads it anyway (bench/cockpit.bench.test.ts, start to first complete frame). The
+// precise limits are RequestDeadline's either way.
+let agents: { http: http.Agent; https: https.Agent } | null = null;
 
-let agent: Agent | null = null;
-
-/** One keep-alive agent for the process: probes every 2 s reuse their connection. */
-function sharedAgent(): Agent {
-  agent ??= new Agent({ keepAliveTimeout: 4_000, connect: { timeout: AGENT_CONNECT_BACKSTOP_MS } });
-  return agent;
+/** One keep-alive agent per scheme for the process: probes every 2 s reuse their connection. */
+function sharedAgent(protocol: string): http.Agent {
+  // `timeout` closes a pooled connection left idle for 4 s (a request never waits that long: RequestDeadline).
+  agents ??= { http: new http.Agent({ keepAlive: true, timeout: 4_000 }), https: new https.Agent({ keepAlive: true, timeout: 4_000 }) };
+  return protocol === 'https:' ? agents.https : agents.http;
 }
 
-/** Closes every pooled connection (in-flight requests fail). Call at shutdown; a later request opens a new agent. */
+/** Closes every pooled connection (in-flight requests fail). Call at shutdown; a later request opens new agents. */
 export async function closeHttpAgent(): Promise<void> {
-  const a = agent;
-  agent = null;
-  if (a) await a.destroy().catch(() => undefined);
+  const a = agents;
+  agents = null;
+  a?.http.destroy();
+  a?.https.destroy();
 }
 
 export async function httpRequest(opts: HttpRequestOptions): Promise<HttpOutcome> {
@@ -128,24 +132,20 @@ export async function httpRequest(opts: HttpRequestOptions): Promise<HttpOutcome
   );
 
   try {
-    const dispatcher = sharedAgent().compose(onRequestStart(() => deadline.connected()));
-    const res = await request(target, {
-      dispatcher,
+    const res = await send(target, {
       method: opts.method,
       headers,
       body: opts.body !== undefined ? rawBody : undefined,
       signal: deadline.signal,
-      // undici's own limits stay as a backstop behind the precise ones.
-      headersTimeout: headersTimeoutMs,
-      bodyTimeout: bodyTimeoutMs,
+      onConnected: () => deadline.connected(),
     });
     deadline.headersReceived();
-    const { bytes, truncated } = await readCapped(res.body, maxBodyBytes, () => deadline.progressed());
+    const { bytes, truncated } = await readCapped(res, maxBodyBytes, () => deadline.progressed());
     const text = bytes.toString('utf8');
     // Bodies are outside text: an error page may echo the request's Authorization or x-signature.
     return {
       kind: 'response',
-      status: res.statusCode,
+      status: res.statusCode ?? 0,
       body: truncated ? null : redactValue(parseJson(text)),
       text: printable(redact(text), DISPLAY_CHARS),
       latencyMs: latencyMs(),
@@ -154,7 +154,7 @@ export async function httpRequest(opts: HttpRequestOptions): Promise<HttpOutcome
   } catch (err) {
     if (deadline.expired) return fail('timeout', describeExpiry(deadline.expired, endpoint));
     if (deadline.cancelled) return fail('error', `request to ${endpoint} cancelled`);
-    return classifyError(err, endpoint, fail, { headersTimeoutMs, bodyTimeoutMs });
+    return classifyError(err, endpoint, fail);
   } finally {
     deadline.done();
   }
@@ -175,35 +175,24 @@ function resolveTarget(base: string, path: string): URL | string {
   return new URL(`${prefix}${path.startsWith('/') ? path : `/${path}`}`, u.origin);
 }
 
-/** An interceptor that reports when undici has a connected socket and starts writing this request. */
-function onRequestStart(seen: () => void): Dispatcher.DispatcherComposeInterceptor {
-  return (dispatch) => (options, handler) =>
-    dispatch(options, {
-      ...forward(handler),
-      onRequestStart: (controller, context) => {
-        seen();
-        handler.onRequestStart?.(controller, context);
-      },
+/** One request; resolves at the response headers. onConnected: a connected socket is writing the request. */
+function send(
+  target: URL,
+  o: { method: string; headers: Record<string, string>; body: string | undefined; signal: AbortSignal; onConnected: () => void },
+): Promise<http.IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const tls = target.protocol === 'https:';
+    const headers = o.body !== undefined ? { ...o.headers, 'content-length': String(Buffer.byteLength(o.body)) } : o.headers;
+    const req = (tls ? https : http).request(target, { agent: sharedAgent(target.protocol), method: o.method, headers, signal: o.signal });
+    req.once('socket', (socket) => {
+      // A pooled connection is connected already; a new one once its TCP (and TLS) handshake is done.
+      if (!socket.connecting) o.onConnected();
+      else socket.once(tls ? 'secureConnect' : 'connect', o.onConnected);
     });
-}
-
-/** Forwards every callback the handler actually has, bound to it (undici checks which ones exist). */
-function forward(handler: Dispatcher.DispatchHandler): Dispatcher.DispatchHandler {
-  const out: Record<string, unknown> = {};
-  for (const key of [
-    'onRequestUpgrade',
-    'onResponseStart',
-    'onResponseData',
-    'onResponseEnd',
-    'onResponseError',
-    'onResponseStarted',
-    'onBodySent',
-    'onRequestSent',
-  ] as const) {
-    const fn = handler[key];
-    if (typeof fn === 'function') out[key] = (fn as (...a: unknown[]) => unknown).bind(handler);
-  }
-  return out as Dispatcher.DispatchHandler;
+    req.once('response', resolve);
+    req.once('error', reject);
+    req.end(o.body);
+  });
 }
 
 /** Reads at most max bytes, then stops reading; leaving the loop destroys the body, which closes the socket. */
@@ -237,7 +226,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Error codes of an error chain: undici and net wrap OS errors in `cause` or an AggregateError. */
+/** Error codes of an error chain: net wraps OS errors in `cause` or an AggregateError (connect to several addresses). */
 function errorCodes(err: unknown, depth = 0): string[] {
   if (depth > 3 || typeof err !== 'object' || err === null) return [];
   const e = err as { code?: unknown; cause?: unknown; errors?: unknown };
@@ -251,26 +240,17 @@ function classifyError(
   err: unknown,
   endpoint: string,
   fail: (kind: 'timeout' | 'refused' | 'error', detail: string) => HttpOutcome,
-  limits: { headersTimeoutMs: number; bodyTimeoutMs: number },
 ): HttpOutcome {
   const codes = errorCodes(err);
   const has = (code: string) => codes.includes(code);
-  if (has('UND_ERR_CONNECT_TIMEOUT')) return fail('timeout', `no connection to ${endpoint} (connect timeout)`);
-  if (has('UND_ERR_HEADERS_TIMEOUT')) {
-    return fail('timeout', `${endpoint} sent no response headers within ${limits.headersTimeoutMs} ms (headers timeout)`);
-  }
-  if (has('UND_ERR_BODY_TIMEOUT')) {
-    return fail('timeout', `${endpoint} stopped sending the response body for ${limits.bodyTimeoutMs} ms (body timeout)`);
-  }
-  if (has('UND_ERR_ABORTED') || (err instanceof Error && err.name === 'AbortError')) {
+  if (has('ABORT_ERR') || (err instanceof Error && err.name === 'AbortError')) {
     return fail('timeout', `request to ${endpoint} aborted before a complete response`);
   }
   if (has('ECONNREFUSED')) return fail('refused', `connection refused by ${endpoint} (nothing listening on that port)`);
   if (has('ENOTFOUND') || has('EAI_AGAIN')) return fail('error', `cannot resolve host of ${endpoint} (DNS lookup failed)`);
-  if (has('ECONNRESET') || has('UND_ERR_SOCKET')) {
+  if (has('ECONNRESET') || has('ERR_STREAM_PREMATURE_CLOSE')) {
     return fail('error', `${endpoint} closed the connection before a complete response`);
   }
   if (has('EHOSTUNREACH') || has('ENETUNREACH')) return fail('error', `${endpoint} is unreachable (no route to host)`);
-  if (has('UND_ERR_DESTROYED') || has('UND_ERR_CLOSED')) return fail('error', 'HTTP client is shutting down');
   return fail('error', `request to ${endpoint} failed: ${errorText(err)}`);
 }

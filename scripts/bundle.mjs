@@ -3,6 +3,7 @@
 // below removes something the cockpit loaded or did for nothing, measured in the same bench (RSS).
 import { readdirSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
+import { narrowStringPattern } from './narrow-chars.mjs';
 
 /**
  * docker-modem loads its own ssh transport (and with it ssh2) at start, though the cockpit never uses
@@ -79,6 +80,39 @@ const inkSharedCaches = {
 };
 
 /**
+ * A string of narrow characters only (scripts/narrow-chars.mjs: ASCII, box drawing, the cockpit's
+ * markers) is as wide as it is long. string-width and Ink's line diff take that shortcut for ASCII
+ * only; every pane line has a border (│), so each frame went through the grapheme segmenter and
+ * the emoji regexes instead: the largest cost of a frame under a log flood (bench/cockpit.bench.test.ts).
+ * Both shortcuts now cover the whole narrow set. The build fails if either library's code changes.
+ */
+const narrowFastPath = {
+  name: 'narrow-fast-path',
+  setup(b) {
+    const pattern = JSON.stringify(narrowStringPattern());
+    const patch = (filter, from, to, what) =>
+      b.onLoad({ filter }, async (args) => {
+        const { readFile } = await import('node:fs/promises');
+        const src = await readFile(args.path, 'utf8');
+        if (src.split(from).length !== 2) throw new Error(`${what} changed (its ASCII shortcut): review scripts/bundle.mjs`);
+        return { contents: `const __narrowString = new RegExp(${pattern}, 'u');\n${src.replace(from, to)}`, loader: 'js' };
+      });
+    patch(
+      /[\\/]string-width[\\/]index\.js$/,
+      'if (/^[\\u0020-\\u007E]*$/.test(string)) {',
+      'if (__narrowString.test(string)) {',
+      'string-width',
+    );
+    patch(
+      /[\\/]ink[\\/]build[\\/]line-update\.js$/,
+      'const printableAscii = /^[ -~]*$/u;',
+      'const printableAscii = __narrowString;',
+      "ink's line-update.js",
+    );
+  },
+};
+
+/**
  * The bundle's own `import … from 'node:x'` become require('node:x'). An ESM import of a builtin
  * builds its namespace from every export, and node:http's exports include lazy ones that load Node's
  * internal undici (760 KB of code, its WebAssembly HTTP parser) the cockpit never uses.
@@ -98,7 +132,7 @@ const builtinsByRequire = {
 };
 
 // Earlier builds' chunks (their names carry a content hash).
-for (const f of readdirSync('dist')) if (/^chunk-.*\.mjs(\.map)?$/.test(f)) rmSync(`dist/${f}`);
+for (const f of readdirSync('dist')) if (/^chunk-.*\.mjs(\.map)?$|\.LEGAL\.txt$/.test(f)) rmSync(`dist/${f}`);
 
 // Two entry points: the CLI, and the log worker thread it starts (src/services/logs/host.ts finds
 // dist/log-worker.mjs next to the bundle). Split: what a command does not use is never loaded (the
@@ -111,7 +145,7 @@ await build({
   splitting: true,
   chunkNames: 'chunk-[hash]',
   bundle: true,
-  plugins: [lazyModemSsh, builtinsByRequire, yogaWithoutFetch, inkSharedCaches],
+  plugins: [lazyModemSsh, builtinsByRequire, yogaWithoutFetch, inkSharedCaches, narrowFastPath],
   platform: 'node',
   format: 'esm',
   target: 'node22',

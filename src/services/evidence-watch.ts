@@ -16,6 +16,8 @@ interface Followed {
  */
 export class EvidenceWatch {
   private followed = new Map<string, Followed>();
+  /** Containers followed at least once since start. */
+  private readonly seen = new Set<string>();
   private unsubscribe: (() => void) | null = null;
   private unsubEnded: (() => void) | null = null;
   private retry: NodeJS.Timeout | null = null;
@@ -26,7 +28,11 @@ export class EvidenceWatch {
     private readonly services: () => Array<{ name: string; service: 'execution' | 'brain' }>,
   ) {}
 
+  /** When the watch started (epoch s): a first follow reads from there, however late it attaches. */
+  private startedSec = 0;
+
   start(): void {
+    this.startedSec = Math.floor(Date.now() / 1000) - 1;
     this.unsubEnded = this.host.onFollowEnded((name) => {
       this.followed.delete(name);
       // Ended while the container still runs (a Docker hiccup): follow again shortly, not in a loop.
@@ -62,8 +68,14 @@ export class EvidenceWatch {
         this.followed.delete(name);
       }
       if (running && c && !this.followed.has(name)) {
+        // From the watch's start the first time: the container list and the worker can take seconds
+        // under load, and a command sent meanwhile must not lose its evidence lines. Later (the
+        // container restarted, the stream ended) from a second ago. Older lines never count:
+        // evidence is matched by the command's id or its time (src/actions/evidence.ts).
+        const since = this.seen.has(name) ? Math.floor(Date.now() / 1000) - 1 : this.startedSec;
+        this.seen.add(name);
         this.followed.set(name, { startedAt: c.startedAt });
-        this.host.send({ t: 'follow', name, service, since: Math.floor(Date.now() / 1000) - 1 });
+        this.host.send({ t: 'follow', name, service, since });
       }
     }
   }

@@ -97,6 +97,9 @@ export async function runCockpit(first: Runtime, opts: CockpitOptions = {}): Pro
     const filled = (x: { at: number | null; errorAt?: number }) => x.at !== null || x.errorAt !== undefined;
     return filled(s.containers) && filled(s.haltFile) && filled(s.breaker) && HEALTH_PANE.every((n) => s.probes[n] !== undefined);
   };
+  // The first frame waits until it is complete or FIRST_FRAME_WAIT_MS have passed: each partial frame
+  // before it cost 40-60 ms of a cold JIT that the answers then waited behind (bench: start-up).
+  await firstData(complete, first.store.subscribe, FIRST_FRAME_WAIT_MS);
   let instance: ReturnType<typeof render> | null = null;
   instance = render(<App key={first.context?.name ?? ''} ctx={{ rt: first, controller: mounted.controller }} />, {
     onRender: bench.onRender?.(complete),
@@ -132,6 +135,25 @@ export async function runCockpit(first: Runtime, opts: CockpitOptions = {}): Pro
     process.off('unhandledRejection', onError);
   }
   return 0;
+}
+
+/** Longest wait for the first complete state before the first frame is drawn anyway. */
+const FIRST_FRAME_WAIT_MS = 400;
+
+/** Resolves when `ready()` holds (checked at each store change) or after `limitMs`. */
+function firstData(ready: () => boolean, subscribe: (cb: () => void) => () => void, limitMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (ready()) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      off();
+      resolve();
+    };
+    const timer = setTimeout(done, limitMs);
+    const off = subscribe(() => {
+      if (ready()) done();
+    });
+  });
 }
 
 export async function cockpitCommand(loaded: LoadedConfig): Promise<number> {

@@ -62,6 +62,13 @@ const nodeOpts = (extra = ''): Record<string, string> => {
 const mallocEnv = (): Record<string, string> =>
   process.env.BENCH_MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.BENCH_MALLOC_ARENA_MAX } : {};
 
+type Mem = BenchEvent & { heapTotal?: number; external?: number; worker?: { total: number } | null };
+/** The cockpit's own memory reading (its bench log), by part. */
+const memParts = (e?: Mem) =>
+  e
+    ? `RSS ${fmt((e.rss ?? 0) / 1048576)} MB, UI heap ${fmt((e.heapTotal ?? 0) / 1048576)} MB, external ${fmt((e.external ?? 0) / 1048576)} MB, worker heap ${fmt((e.worker?.total ?? 0) / 1048576)} MB`
+    : 'n/a';
+
 let stack: TitanStack;
 const extras: string[] = [];
 const details: string[] = [];
@@ -132,6 +139,9 @@ it.runIf(ONLY.has('start'))(
     const firsts: number[] = [];
     const renders: number[] = [];
     const outside: number[] = [];
+    const startParts = new Map<string, number[]>();
+    const framesBefore: number[] = [];
+    const frameMs: number[] = [];
     for (let i = 0; i < STARTS; i++) {
       const log = benchFile('first');
       const launched = Date.now();
@@ -150,6 +160,15 @@ it.runIf(ONLY.has('start'))(
         if (first?.sinceStartMs !== undefined) firsts.push(first.sinceStartMs);
         if (first) outside.push(first.at - launched);
         if (render?.sinceStartMs !== undefined) renders.push(render.sinceStartMs);
+        // What the first complete frame waited for: code loaded, each part's first data, frames drawn.
+        for (const e of ev) {
+          const key =
+            e.ev === 'first-data' ? `data ${(e as BenchEvent & { part?: string }).part}` : e.ev === 'cockpit-start' ? 'code loaded' : null;
+          if (key && e.sinceStartMs !== undefined) startParts.set(key, [...(startParts.get(key) ?? []), e.sinceStartMs]);
+        }
+        const before = ev.filter((e) => e.ev === 'frame' && first && e.at <= first.at) as Array<BenchEvent & { ms?: number }>;
+        framesBefore.push(before.length);
+        frameMs.push(...before.map((f) => f.ms ?? 0));
       } finally {
         t.kill();
         rmSync(log, { force: true });
@@ -159,6 +178,11 @@ it.runIf(ONLY.has('start'))(
     details.push(summary('process start → first frame (any)', renders));
     details.push(summary('process start → first complete frame', firsts));
     details.push(summary('tmux launch → first complete frame (outside clock)', outside));
+    for (const [part, at] of [...startParts].sort((a, b) => percentile(a[1], 50) - percentile(b[1], 50)))
+      details.push(summary(`  process start → ${part}`, at));
+    details.push(
+      `  frames drawn before the complete one: p50 ${fmt(percentile(framesBefore, 50), 0)}, each p50 ${fmt(percentile(frameMs, 50), 1)} ms, max ${fmt(Math.max(...frameMs), 1)} ms`,
+    );
     row(
       'first complete frame (containers, halt, breaker, health) ≤ 300 ms after launch (p50 of starts)',
       `p50 ${fmt(percentile(firsts, 50), 0)} ms, max ${fmt(Math.max(...firsts), 0)} ms (n=${firsts.length})`,
@@ -171,13 +195,21 @@ it.runIf(ONLY.has('start'))(
 it.runIf(ONLY.has('idle'))(
   'idle CPU and RSS with 8 containers, default probes, dashboard 1/s',
   async () => {
-    const t = new TmuxSession([], stack.env({ TITAN_TUI_PROBES_INTERVAL_MS: '2000', ...nodeOpts() }), COLS, ROWS);
+    const log = benchFile('idle');
+    const t = new TmuxSession(
+      [],
+      stack.env({ TITAN_TUI_PROBES_INTERVAL_MS: '2000', TITAN_TUI_BENCH_LOG: log, TITAN_TUI_BENCH_FRAMES: '1', ...nodeOpts() }),
+      COLS,
+      ROWS,
+    );
     try {
       await t.waitForText(stack.names.execution, 20_000);
+      const measuredFrom = Date.now() + 5000;
       const listed = (await t.waitFor((s) => (s.match(/running/g) ?? []).length >= 8, 20_000)).match(/running/g)?.length ?? 0;
       await sleep(5000);
       const pid = cockpitPid(t);
       const cpu = cpuMeter(pid);
+      const threads = threadMeter(pid);
       const rss: number[] = [];
       const end = Date.now() + IDLE_SEC * 1000;
       while (Date.now() < end) {
@@ -186,7 +218,7 @@ it.runIf(ONLY.has('idle'))(
       }
       const used = cpu();
       details.push(
-        `idle ${IDLE_SEC} s, ${listed} containers listed: CPU ${fmt(used, 3)} % of a core, RSS ${fmt(Math.max(...rss))} MB max, ${threadCount(pid)} threads`,
+        `idle ${IDLE_SEC} s, ${listed} containers listed: CPU ${fmt(used, 3)} % of a core (${threads()}), RSS ${fmt(Math.max(...rss))} MB max, ${threadCount(pid)} threads`,
       );
       row(
         `idle, ${listed} containers, default probes: CPU ≤ 0.3 % of a core (${IDLE_SEC} s)`,
@@ -194,8 +226,23 @@ it.runIf(ONLY.has('idle'))(
         listed >= 8 && used <= 0.3,
       );
       row('idle: RSS ≤ 120 MB', `${fmt(Math.max(...rss))} MB`, Math.max(...rss) <= 120);
+      // What the idle CPU went on: frames drawn, and the store slices that changed before each.
+      const events = readBenchLog(log).filter((e) => e.at >= measuredFrom);
+      const frames = events.filter((e) => e.ev === 'frame') as Array<BenchEvent & { ms?: number; causes?: string[] }>;
+      const causes = new Map<string, number>();
+      for (const f of frames) for (const c of f.causes ?? []) causes.set(c, (causes.get(c) ?? 0) + 1);
+      details.push(
+        `idle: ${frames.length} frames in ${IDLE_SEC} s (${fmt(frames.reduce((n, f) => n + (f.ms ?? 0), 0) / Math.max(frames.length, 1), 1)} ms each), drawn after changes to ${
+          [...causes]
+            .sort((a, b) => b[1] - a[1])
+            .map(([k, n]) => `${k} ×${n}`)
+            .join(', ') || 'nothing'
+        }`,
+      );
+      details.push(`idle memory by part (the cockpit's own reading): ${memParts(events.filter((e) => e.ev === 'mem').at(-1) as Mem)}`);
     } finally {
       t.kill();
+      rmSync(log, { force: true });
     }
   },
   600_000,
@@ -214,6 +261,8 @@ interface FloodResult {
   lagDiff: number[];
   screen: string;
   dockerMbps: number;
+  /** The cockpit's own memory reading when its RSS was highest. */
+  mem: Mem | undefined;
 }
 
 /**
@@ -268,6 +317,8 @@ async function floodRun(container: string, seconds: number, ready: (screen: stri
     const dockerMbps = (follower.bytes - b0) / 1e6 / ((Date.now() - t0) / 1000);
     await sleep(500);
     const events = readBenchLog(log);
+    const mems = events.filter((e) => e.ev === 'mem') as Mem[];
+    const mem = mems.reduce<Mem | undefined>((a, e) => ((e.rss ?? 0) > (a?.rss ?? -1) ? e : a), undefined);
     const lat = keyLatencies(sent, events);
     const bangLat = keyLatencies(bangs, events);
     const split = keySplit(sent, events);
@@ -284,6 +335,7 @@ async function floodRun(container: string, seconds: number, ready: (screen: stri
       lagDiff,
       screen: t.screen(),
       dockerMbps,
+      mem,
     };
   } finally {
     keys?.close();
@@ -305,6 +357,7 @@ function reportFlood(label: string, r: FloodResult): void {
   details.push(
     `${label}: keys answered ${r.lat.length}/${r.sent}, max RSS ${fmt(r.maxRss)} MB, CPU ${fmt(r.cpu)} % of a core (${r.perThread}), docker logs -f received ${fmt(r.dockerMbps)} MB/s, alive ${alive}`,
   );
+  details.push(`${label}: memory by part at the highest RSS (the cockpit's own reading): ${memParts(r.mem)}`);
   const skip = /⏭ skipped [^│]*/.exec(r.screen)?.[0]?.trim();
   if (skip) details.push(`${label}: pane shows "${skip}"`);
   const p99 = percentile(r.lat, 99);
@@ -411,12 +464,8 @@ it.runIf(ONLY.has('soak'))(
         details.push(`soak heap snapshots, UI thread, start → end:\n${formatDiff(summarize(first.main), summarize(last.main), 10)}`);
         details.push(`soak heap snapshots, log worker, start → end:\n${formatDiff(summarize(first.worker), summarize(last.worker), 10)}`);
       }
-      type Mem = BenchEvent & { heapTotal?: number; external?: number; worker?: { total: number } | null };
       const mem = readBenchLog(log).filter((e) => e.ev === 'mem') as Mem[];
-      const part = (e?: Mem) =>
-        e
-          ? `RSS ${fmt((e.rss ?? 0) / 1048576)} MB, UI heap ${fmt((e.heapTotal ?? 0) / 1048576)} MB, external ${fmt((e.external ?? 0) / 1048576)} MB, worker heap ${fmt((e.worker?.total ?? 0) / 1048576)} MB`
-          : 'n/a';
+      const part = memParts;
       const warmAt = t0 + SOAK_WARMUP_MIN * 60_000 + 10_000;
       details.push(
         `soak memory by part (the cockpit's own reading): after warm-up ${part(mem.find((e) => e.at >= warmAt))}; at end ${part(mem.at(-1))}`,

@@ -67,9 +67,9 @@ export function threadMeter(pid: number): () => string {
     const b = threadCpu(pid);
     return [...b.entries()]
       .map(([k, v]) => [k, ((v - (a.get(k) ?? 0)) / sec) * 100] as const)
-      .filter(([, p]) => p >= 0.5)
+      .filter(([, p]) => p >= 0.01)
       .sort((x, y) => y[1] - x[1])
-      .map(([k, p]) => `${k} ${p.toFixed(1)} %`)
+      .map(([k, p]) => `${k} ${p.toFixed(p < 1 ? 2 : 1)} %`)
       .join(', ');
   };
 }

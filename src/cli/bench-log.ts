@@ -35,6 +35,8 @@ export function benchProbe(env: NodeJS.ProcessEnv = process.env) {
       /* a benchmark aid must never disturb the cockpit */
     }
   };
+  // The cockpit's code is loaded and it starts (the time before this is Node's and the bundle's).
+  write({ ev: 'cockpit-start', sinceStartMs: Math.round(performance.now()), at: Date.now() });
   setInterval(() => {
     void workerHeap?.heapStatistics().then((h) => {
       lastWorker = h;
@@ -80,9 +82,18 @@ export function benchProbe(env: NodeJS.ProcessEnv = process.env) {
     },
     /** Records which top-level keys of each store change (`{ cockpit: store, ui: store }`); returns an unsubscribe. */
     watch: (stores: Record<string, Watched>) => {
+      const seen = new Set<string>();
       const offs = Object.entries(stores).map(([name, store]) =>
         store.subscribe((next, prev) => {
-          for (const k of Object.keys(next)) if (next[k] !== prev[k]) causes.add(`${name}.${k}`);
+          for (const k of Object.keys(next)) {
+            if (next[k] === prev[k]) continue;
+            causes.add(`${name}.${k}`);
+            // When each part of the state first arrived: what the first complete frame waited for.
+            if (!firstDone && !seen.has(`${name}.${k}`)) {
+              seen.add(`${name}.${k}`);
+              write({ ev: 'first-data', part: `${name}.${k}`, sinceStartMs: Math.round(performance.now()), at: Date.now() });
+            }
+          }
         }),
       );
       return () => {
@@ -99,6 +110,13 @@ export function benchProbe(env: NodeJS.ProcessEnv = process.env) {
       if (env.TITAN_TUI_BENCH_FRAMES === '1')
         write({ ev: 'frame', at: Date.now(), ms: Math.round((info?.renderTime ?? 0) * 10) / 10, causes: [...causes] });
       causes.clear();
+      if (env.TITAN_TUI_BENCH_FRAMES !== '1' && !firstDone)
+        write({
+          ev: 'frame',
+          at: Date.now(),
+          sinceStartMs: Math.round(performance.now()),
+          ms: Math.round((info?.renderTime ?? 0) * 10) / 10,
+        });
       if (!anyDone) {
         anyDone = true;
         write({ ev: 'first-render', sinceStartMs: Math.round(performance.now()), at: Date.now() });

@@ -32,6 +32,7 @@ import {
   keySplit,
   paneLagMs,
   readBenchLog,
+  residentMappings,
   rssMb,
   screenAsync,
   settledFile,
@@ -263,6 +264,8 @@ interface FloodResult {
   dockerMbps: number;
   /** The cockpit's own memory reading when its RSS was highest. */
   mem: Mem | undefined;
+  /** /proc smaps at the end of the flood. */
+  resident: string;
 }
 
 /**
@@ -314,6 +317,7 @@ async function floodRun(container: string, seconds: number, ready: (screen: stri
     }
     const used = cpu();
     const perThread = threads();
+    const resident = residentMappings(pid);
     const dockerMbps = (follower.bytes - b0) / 1e6 / ((Date.now() - t0) / 1000);
     await sleep(500);
     const events = readBenchLog(log);
@@ -336,6 +340,7 @@ async function floodRun(container: string, seconds: number, ready: (screen: stri
       screen: t.screen(),
       dockerMbps,
       mem,
+      resident,
     };
   } finally {
     keys?.close();
@@ -358,6 +363,7 @@ function reportFlood(label: string, r: FloodResult): void {
     `${label}: keys answered ${r.lat.length}/${r.sent}, max RSS ${fmt(r.maxRss)} MB, CPU ${fmt(r.cpu)} % of a core (${r.perThread}), docker logs -f received ${fmt(r.dockerMbps)} MB/s, alive ${alive}`,
   );
   details.push(`${label}: memory by part at the highest RSS (the cockpit's own reading): ${memParts(r.mem)}`);
+  details.push(`${label}: where the resident memory is at the end (/proc smaps): ${r.resident}`);
   const skip = /⏭ skipped [^│]*/.exec(r.screen)?.[0]?.trim();
   if (skip) details.push(`${label}: pane shows "${skip}"`);
   const p99 = percentile(r.lat, 99);
@@ -455,6 +461,7 @@ it.runIf(ONLY.has('soak'))(
         samples.push(rssMb(pid));
       }
       const end = rssMb(pid);
+      details.push(`soak: where the resident memory is at the end (/proc smaps): ${residentMappings(pid)}`);
       const last = await snapshot(2, pid);
       const growth = ((end - warm) / warm) * 100;
       details.push(

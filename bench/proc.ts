@@ -269,3 +269,43 @@ export async function settledFile(find: () => string | undefined, timeoutMs = 60
   }
   throw new Error('heap snapshot not written in time');
 }
+
+/**
+ * Where a process's resident memory is, from /proc/PID/smaps: the largest mappings by RSS, named
+ * (a file, [heap], [stack]) or anonymous with their size; what no JavaScript heap figure shows.
+ */
+export function residentMappings(pid: number, top = 8): string {
+  let text = '';
+  try {
+    text = readFileSync(`/proc/${pid}/smaps`, 'utf8');
+  } catch {
+    return 'n/a';
+  }
+  const maps: Array<{ name: string; sizeKb: number; rssKb: number }> = [];
+  let cur: { name: string; sizeKb: number; rssKb: number } | null = null;
+  for (const line of text.split('\n')) {
+    const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (head) {
+      cur = { name: head[1] || 'anon', sizeKb: 0, rssKb: 0 };
+      maps.push(cur);
+      continue;
+    }
+    const kv = /^(Size|Rss):\s+(\d+) kB/.exec(line);
+    if (kv && cur) cur[kv[1] === 'Size' ? 'sizeKb' : 'rssKb'] = Number(kv[2]);
+  }
+  const total = maps.reduce((n, m) => n + m.rssKb, 0);
+  const anonBig = maps.filter((m) => m.name === 'anon');
+  const byName = new Map<string, number>();
+  for (const m of maps)
+    if (m.name !== 'anon') byName.set(m.name.replace(/^.*\//, ''), (byName.get(m.name.replace(/^.*\//, '')) ?? 0) + m.rssKb);
+  const anonRss = anonBig.reduce((n, m) => n + m.rssKb, 0);
+  const bigAnon = anonBig
+    .sort((a, b) => b.rssKb - a.rssKb)
+    .slice(0, top)
+    .map((m) => `${(m.rssKb / 1024).toFixed(1)}/${(m.sizeKb / 1024).toFixed(0)} MB`);
+  const named = [...byName]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 4)
+    .map(([k, v]) => `${k} ${(v / 1024).toFixed(1)} MB`);
+  return `RSS ${(total / 1024).toFixed(1)} MB: anonymous ${(anonRss / 1024).toFixed(1)} MB in ${anonBig.length} mappings (largest, resident/size: ${bigAnon.join(', ')}); ${named.join(', ')}`;
+}

@@ -13,7 +13,7 @@
  *   npm run bench -- cockpit
  * Knobs: BENCH_STARTS (5), BENCH_IDLE_SEC (60), BENCH_FLOOD_SEC (25), BENCH_FLOOD_RATE (20000),
  * BENCH_YES_SEC (25), BENCH_SOAK_MIN (3, accelerated minutes; 30 for the full soak), BENCH_SOAK_WARMUP_MIN (1),
- * BENCH_NODE_OPTIONS (V8 flags for the cockpit process), BENCH_ONLY (comma list: start,idle,flood,yes,soak).
+ * BENCH_NODE_OPTIONS (V8 flags for the cockpit process), BENCH_V8_FLAGS (V8 flags NODE_OPTIONS refuses), BENCH_ONLY (comma list: start,idle,flood,yes,soak).
  */
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,7 +56,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Extra Node flags for the cockpit process (to compare heap settings in one run). */
 const nodeOpts = (extra = ''): Record<string, string> => {
   const v = [process.env.BENCH_NODE_OPTIONS ?? '', extra].join(' ').trim();
-  return v ? { NODE_OPTIONS: v } : {};
+  // V8 flags NODE_OPTIONS refuses (bin/titan-tui sets them at start).
+  const v8 = process.env.BENCH_V8_FLAGS ? { TITAN_TUI_BENCH_V8_FLAGS: process.env.BENCH_V8_FLAGS } : {};
+  return v ? { NODE_OPTIONS: v, ...v8 } : v8;
 };
 
 /** glibc's malloc arenas for the cockpit process (BENCH_MALLOC_ARENA_MAX=2 to compare; unset: glibc's default). */
@@ -266,6 +268,9 @@ interface FloodResult {
   mem: Mem | undefined;
   /** /proc smaps at the end of the flood. */
   resident: string;
+  /** The UI thread's event loop delay, max and p99 of each 5 s. */
+  loopMax: number[];
+  loopP99: number[];
 }
 
 /**
@@ -274,7 +279,7 @@ interface FloodResult {
  */
 async function floodRun(container: string, seconds: number, ready: (screen: string) => boolean): Promise<FloodResult> {
   const log = benchFile('flood');
-  const t = cockpitOn(container, { TITAN_TUI_BENCH_LOG: log, ...nodeOpts() });
+  const t = cockpitOn(container, { TITAN_TUI_BENCH_LOG: log, TITAN_TUI_BENCH_LOOP_DELAY: '1', ...nodeOpts() });
   const follower = new DockerFollower(stack.docker.host, container);
   let keys: TmuxKeys | null = null;
   try {
@@ -322,6 +327,7 @@ async function floodRun(container: string, seconds: number, ready: (screen: stri
     await sleep(500);
     const events = readBenchLog(log);
     const mems = events.filter((e) => e.ev === 'mem') as Mem[];
+    const during = mems.filter((e) => e.at > t0 + 5000) as Array<Mem & { loopDelayMaxMs?: number; loopDelayP99Ms?: number }>;
     const mem = mems.reduce<Mem | undefined>((a, e) => ((e.rss ?? 0) > (a?.rss ?? -1) ? e : a), undefined);
     const lat = keyLatencies(sent, events);
     const bangLat = keyLatencies(bangs, events);
@@ -341,6 +347,8 @@ async function floodRun(container: string, seconds: number, ready: (screen: stri
       dockerMbps,
       mem,
       resident,
+      loopMax: during.map((e) => e.loopDelayMaxMs ?? 0),
+      loopP99: during.map((e) => e.loopDelayP99Ms ?? 0),
     };
   } finally {
     keys?.close();
@@ -363,6 +371,9 @@ function reportFlood(label: string, r: FloodResult): void {
     `${label}: keys answered ${r.lat.length}/${r.sent}, max RSS ${fmt(r.maxRss)} MB, CPU ${fmt(r.cpu)} % of a core (${r.perThread}), docker logs -f received ${fmt(r.dockerMbps)} MB/s, alive ${alive}`,
   );
   details.push(`${label}: memory by part at the highest RSS (the cockpit's own reading): ${memParts(r.mem)}`);
+  details.push(
+    `${label}: UI thread busy at a stretch (event loop delay, per 5 s): max ${r.loopMax.map((v) => fmt(v, 0)).join(', ')} ms; p99 ${r.loopP99.map((v) => fmt(v, 0)).join(', ')} ms`,
+  );
   details.push(`${label}: where the resident memory is at the end (/proc smaps): ${r.resident}`);
   const skip = /⏭ skipped [^│]*/.exec(r.screen)?.[0]?.trim();
   if (skip) details.push(`${label}: pane shows "${skip}"`);

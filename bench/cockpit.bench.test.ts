@@ -12,7 +12,7 @@
  *
  *   npm run bench -- cockpit
  * Knobs: BENCH_STARTS (5), BENCH_IDLE_SEC (60), BENCH_FLOOD_SEC (25), BENCH_FLOOD_RATE (20000),
- * BENCH_YES_SEC (25), BENCH_SOAK_MIN (3, accelerated minutes; 30 for the full soak), BENCH_SOAK_WARMUP_MIN (1),
+ * BENCH_IDLE_PROBES_MS (2000), BENCH_YES_SEC (25), BENCH_SOAK_MIN (3, accelerated minutes; 30 for the full soak), BENCH_SOAK_WARMUP_MIN (1),
  * BENCH_NODE_OPTIONS (V8 flags for the cockpit process), BENCH_V8_FLAGS (V8 flags NODE_OPTIONS refuses), BENCH_ONLY (comma list: start,idle,flood,yes,soak).
  */
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
@@ -44,6 +44,8 @@ import { fmt, percentile, summary } from './stats.js';
 
 const STARTS = Number(process.env.BENCH_STARTS ?? 5);
 const IDLE_SEC = Number(process.env.BENCH_IDLE_SEC ?? 60);
+/** The probes' interval in the idle run: the default (2 s) for the target; others to see what they cost. */
+const IDLE_PROBES_MS = process.env.BENCH_IDLE_PROBES_MS ?? '2000';
 const FLOOD_SEC = Number(process.env.BENCH_FLOOD_SEC ?? 25);
 const FLOOD_RATE = Number(process.env.BENCH_FLOOD_RATE ?? 20_000);
 const YES_SEC = Number(process.env.BENCH_YES_SEC ?? 25);
@@ -201,7 +203,7 @@ it.runIf(ONLY.has('idle'))(
     const log = benchFile('idle');
     const t = new TmuxSession(
       [],
-      stack.env({ TITAN_TUI_PROBES_INTERVAL_MS: '2000', TITAN_TUI_BENCH_LOG: log, TITAN_TUI_BENCH_FRAMES: '1', ...nodeOpts() }),
+      stack.env({ TITAN_TUI_PROBES_INTERVAL_MS: IDLE_PROBES_MS, TITAN_TUI_BENCH_LOG: log, TITAN_TUI_BENCH_FRAMES: '1', ...nodeOpts() }),
       COLS,
       ROWS,
     );
@@ -224,7 +226,7 @@ it.runIf(ONLY.has('idle'))(
         `idle ${IDLE_SEC} s, ${listed} containers listed: CPU ${fmt(used, 3)} % of a core (${threads()}), RSS ${fmt(Math.max(...rss))} MB max, ${threadCount(pid)} threads`,
       );
       row(
-        `idle, ${listed} containers, default probes: CPU ≤ 0.3 % of a core (${IDLE_SEC} s)`,
+        `idle, ${listed} containers, ${IDLE_PROBES_MS === '2000' ? 'default probes' : `probes every ${IDLE_PROBES_MS} ms`}: CPU ≤ 0.3 % of a core (${IDLE_SEC} s)`,
         `${fmt(used, 2)} %`,
         listed >= 8 && used <= 0.3,
       );
@@ -243,6 +245,16 @@ it.runIf(ONLY.has('idle'))(
         }`,
       );
       details.push(`idle memory by part (the cockpit's own reading): ${memParts(events.filter((e) => e.ev === 'mem').at(-1) as Mem)}`);
+      // The UI thread's garbage collections over the measured window, by kind.
+      const gcSum = new Map<string, { n: number; ms: number }>();
+      for (const e of events.filter((x) => x.ev === 'mem') as Array<Mem & { gc?: Record<string, { n: number; ms: number }> }>)
+        for (const [k, v] of Object.entries(e.gc ?? {})) {
+          const a = gcSum.get(k) ?? { n: 0, ms: 0 };
+          gcSum.set(k, { n: a.n + v.n, ms: a.ms + v.ms });
+        }
+      details.push(
+        `idle: UI thread garbage collections in ${IDLE_SEC} s: ${[...gcSum].map(([k, v]) => `${k} ${v.n}× ${fmt(v.ms, 1)} ms`).join(', ') || 'none'}`,
+      );
     } finally {
       t.kill();
       rmSync(log, { force: true });

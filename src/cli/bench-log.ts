@@ -1,5 +1,5 @@
 import { appendFileSync, renameSync } from 'node:fs';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver, performance } from 'node:perf_hooks';
 import { getHeapSpaceStatistics } from 'node:v8';
 
 /**
@@ -39,6 +39,23 @@ export function benchProbe(env: NodeJS.ProcessEnv = process.env) {
   // when asked: its 10 ms timer alone would double an idle cockpit's CPU.
   const loopDelay = env.TITAN_TUI_BENCH_LOOP_DELAY === '1' ? monitorEventLoopDelay({ resolution: 10 }) : null;
   loopDelay?.enable();
+  // Garbage collections on the UI thread by kind (count and ms per 5 s): what the idle CPU's GC share is.
+  const gcKinds: Record<number, string> = {
+    [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+    [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+    [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+    [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
+  };
+  let gc: Record<string, { n: number; ms: number }> = {};
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = gcKinds[(e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? -1] ?? 'other';
+      const k = (gc[kind] ??= { n: 0, ms: 0 });
+      k.n++;
+      k.ms += e.duration;
+    }
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
   // The cockpit's code is loaded and it starts (the time before this is Node's and the bundle's).
   write({ ev: 'cockpit-start', sinceStartMs: Math.round(performance.now()), at: Date.now() });
   setInterval(() => {
@@ -58,6 +75,7 @@ export function benchProbe(env: NodeJS.ProcessEnv = process.env) {
       arrayBuffers: m.arrayBuffers,
       ...(loopDelay ? { loopDelayMaxMs: Math.round(loopDelay.max / 1e6), loopDelayP99Ms: Math.round(loopDelay.percentile(99) / 1e6) } : {}),
       worker: lastWorker,
+      gc: Object.fromEntries(Object.entries(gc).map(([k, v]) => [k, { n: v.n, ms: Math.round(v.ms * 10) / 10 }])),
       // V8's spaces (used/committed KB): which one holds the heap, young or old.
       spaces: Object.fromEntries(
         getHeapSpaceStatistics()
@@ -66,6 +84,7 @@ export function benchProbe(env: NodeJS.ProcessEnv = process.env) {
       ),
     });
     loopDelay?.reset();
+    gc = {};
   }, 5000).unref();
   return {
     /**

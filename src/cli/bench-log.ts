@@ -50,9 +50,8 @@ export function benchProbe(env: NodeJS.ProcessEnv = process.env) {
   const gcObserver = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       const kind = gcKinds[(e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? -1] ?? 'other';
-      const k = (gc[kind] ??= { n: 0, ms: 0 });
-      k.n++;
-      k.ms += e.duration;
+      const k = gc[kind] ?? { n: 0, ms: 0 };
+      gc[kind] = { n: k.n + 1, ms: k.ms + e.duration };
     }
   });
   gcObserver.observe({ entryTypes: ['gc'] });

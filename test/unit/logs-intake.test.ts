@@ -153,6 +153,18 @@ describe('Intake: evidence mode', () => {
     expect(s.events.find((e) => e.type === 'evidence.gap')).toMatchObject({ service: 'execution', lost: 20 });
   });
 
+  it('more lines holding a literal in one chunk than it decodes: the rest are reported lost, never dropped silently', () => {
+    // A flood of lines that look like evidence (100 in one read) must not hide that some were not checked.
+    const s = setup({ mode: 'evidence', evidenceOnly: true });
+    s.intake.push(Buffer.concat(Array.from({ length: 100 }, () => frame(`${HALT}\n`))));
+    s.stream.flush();
+    const decoded = s.events.filter((e) => e.type === 'evidence').length;
+    const gap = s.events.find((e) => e.type === 'evidence.gap') as { lost?: number } | undefined;
+    expect(decoded).toBeGreaterThan(0);
+    expect(decoded + (gap?.lost ?? 0)).toBe(100);
+    expect(gap?.lost).toBeGreaterThan(0);
+  });
+
   it('pane mode hands every line holding a literal to onHit, kept or skipped (the evidence watch reads it)', () => {
     const hits: string[] = [];
     const s = setup({ linesPerSec: 1, burst: 1, onHit: (_k, u) => hits.push(u.toString()) });

@@ -247,7 +247,7 @@ export class Intake {
   private decide(hit: boolean): boolean {
     if (this.catchingUp) return hit && this.hitsThisChunk++ < MAX_HITS_PER_CHUNK;
     if (this.o.mode === 'evidence') {
-      if (this.screen) return hit && this.hitsThisChunk++ < MAX_HITS_PER_CHUNK;
+      if (this.screen) return hit && this.hitWithinCap();
       if (this.o.screen === null) return false; // never evidence: nothing to look at
     }
     if (this.tokens >= 1) {
@@ -257,6 +257,17 @@ export class Intake {
     if (hit && this.hitsThisChunk++ < MAX_HITS_PER_CHUNK) return true;
     // Evidence without literals: a line not decoded is a line not checked.
     if (this.o.mode === 'evidence') this.o.stream.lost(1);
+    return false;
+  }
+
+  /**
+   * Evidence mode: a line holding a literal is decoded unless the chunk already had its bound of
+   * them; one past the bound is a line not checked, reported lost like any other (the action's
+   * report then says it cannot have seen every line), never dropped silently.
+   */
+  private hitWithinCap(): boolean {
+    if (this.hitsThisChunk++ < MAX_HITS_PER_CHUNK) return true;
+    this.o.stream.lost(1);
     return false;
   }
 

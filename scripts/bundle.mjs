@@ -61,20 +61,104 @@ const inkSharedCaches = {
       const styled = '            this.styledChars.set(line, cached);';
       if (src.split(field).length !== 2 || src.split(styled).length !== 2)
         throw new Error("ink's output.js changed (OutputCaches): review scripts/bundle.mjs");
+      // Bounded by what they hold: styled characters (an object each) up to ~60,000, about eight
+      // screens of 160x45; the line and slice strings below up to 400,000 characters.
       const shared = [
         'let __sharedCaches;',
         'function __outputCaches() {',
-        '    if (!__sharedCaches || __sharedCaches.chars > 40000 || __sharedCaches.widths.size > 4000) {',
+        '    if (!__sharedCaches || __sharedCaches.chars > 60000 || __sharedCaches.strChars > 400000 || __sharedCaches.widths.size > 8000) {',
         '        __sharedCaches = new OutputCaches();',
         '        __sharedCaches.chars = 0;',
+        '        __sharedCaches.strChars = 0;',
+        '        __sharedCaches.lines = new Map();',
+        '        __sharedCaches.slices = new Map();',
         '    }',
         '    return __sharedCaches;',
         '}',
+        // A write's text as its lines of styled strings, and a line cut to columns: both were rebuilt
+        // for every write of every frame (token sets, strings), the same for an unchanged pane as
+        // for a new one. Pure functions of their strings, so kept with the other caches.
+        'OutputCaches.prototype.getLines = function (text) {',
+        '    let cached = this.lines.get(text);',
+        '    if (cached === undefined) {',
+        '        const characterLines = [[]];',
+        '        for (const character of this.getStyledChars(text)) {',
+        "            if (character.value === '\\n') characterLines.push([]);",
+        '            else characterLines.at(-1).push(character);',
+        '        }',
+        '        cached = characterLines.map(line => styledCharsToString(line));',
+        '        this.lines.set(text, cached);',
+        '        this.strChars += text.length;',
+        '    }',
+        '    return cached;',
+        '};',
+        'OutputCaches.prototype.getSlice = function (line, from, to, cut) {',
+        '    let byRange = this.slices.get(line);',
+        '    if (byRange === undefined) {',
+        '        byRange = new Map();',
+        '        this.slices.set(line, byRange);',
+        '    }',
+        '    const key = from * 65536 + to;',
+        '    let cached = byRange.get(key);',
+        '    if (cached === undefined) {',
+        '        cached = cut();',
+        '        byRange.set(key, cached);',
+        '        this.strChars += line.length;',
+        '    }',
+        '    return cached;',
+        '};',
       ].join('\n');
+      const splitLines = [
+        '        const characterLines = [[]];',
+        '        for (const character of this.caches.getStyledChars(text)) {',
+        "            if (character.value === '\\n') {",
+        '                characterLines.push([]);',
+        '            }',
+        '            else {',
+        '                characterLines.at(-1).push(character);',
+        '            }',
+        '        }',
+        '        let lines = characterLines.map(line => styledCharsToString(line));',
+      ].join('\n');
+      const slice = '    sliceLineToColumns(line, from, to) {';
+      if (src.split(splitLines).length !== 2 || src.split(slice).length !== 2)
+        throw new Error("ink's output.js changed (applyWriteOperation's lines, sliceLineToColumns): review scripts/bundle.mjs");
+      // Each frame also started from a new grid of blank cells, one object (and one styles array) per
+      // cell: 7,200 of each at 160x45, garbage by the next frame. Cells are never changed in place
+      // (the cached characters above are shared between frames the same way), so one frozen blank
+      // cell fills the grid.
+      const grid = [
+        '            const row = [];',
+        '            for (let x = 0; x < this.width; x++) {',
+        '                row.push({',
+        "                    type: 'char',",
+        "                    value: ' ',",
+        '                    fullWidth: false,',
+        '                    styles: [],',
+        '                });',
+        '            }',
+      ].join('\n');
+      if (src.split(grid).length !== 2) throw new Error("ink's output.js changed (its blank grid): review scripts/bundle.mjs");
+      // The invisible-character filter of getStyledChars evaluated a regular-expression literal per
+      // character, i.e. built a new RegExp for each: one shared expression instead.
+      const ignorable = 'filter(character => !/^\\p{Default_Ignorable_Code_Point}+$/u.test(character.value))';
+      if (src.split(ignorable).length !== 2)
+        throw new Error("ink's output.js changed (its invisible-character filter): review scripts/bundle.mjs");
+      const blank = "const __blankCell = Object.freeze({ type: 'char', value: ' ', fullWidth: false, styles: Object.freeze([]) });";
       const contents = src
         .replace(field, '    caches = __outputCaches();')
-        .replace(styled, `${styled}\n            this.chars = (this.chars ?? 0) + line.length;`);
-      return { contents: `${contents}\n${shared}\n`, loader: 'js' };
+        .replace(styled, `${styled}\n            this.chars = (this.chars ?? 0) + line.length;`)
+        .replace(grid, '            const row = new Array(this.width).fill(__blankCell);')
+        .replace(ignorable, 'filter(__visibleChar)')
+        // The cached array is only read: later steps map or slice it into new arrays.
+        .replace(splitLines, '        let lines = this.caches.getLines(text);')
+        .replace(
+          slice,
+          '    sliceLineToColumns(line, from, to) {\n        return this.caches.getSlice(line, from, to, () => this.__sliceLineToColumns(line, from, to));\n    }\n    __sliceLineToColumns(line, from, to) {',
+        );
+      const visible =
+        'const __ignorableChar = /^\\p{Default_Ignorable_Code_Point}+$/u;\nconst __visibleChar = (character) => !__ignorableChar.test(character.value);';
+      return { contents: `${contents}\n${shared}\n${blank}\n${visible}\n`, loader: 'js' };
     });
   },
 };

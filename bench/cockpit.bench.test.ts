@@ -13,6 +13,7 @@
  *   npm run bench -- cockpit
  * Knobs: BENCH_STARTS (5), BENCH_IDLE_SEC (60), BENCH_FLOOD_SEC (25), BENCH_FLOOD_RATE (20000),
  * BENCH_IDLE_PROBES_MS (2000), BENCH_YES_SEC (25), BENCH_SOAK_MIN (3, accelerated minutes; 30 for the full soak), BENCH_SOAK_WARMUP_MIN (1),
+ * BENCH_ALLOC_PROFILE (a folder: the UI thread's allocations during each flood, .heapprofile),
  * BENCH_NODE_OPTIONS (V8 flags for the cockpit process), BENCH_V8_FLAGS (V8 flags NODE_OPTIONS refuses), BENCH_ONLY (comma list: start,idle,flood,yes,soak).
  */
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
@@ -73,6 +74,17 @@ const memParts = (e?: Mem) =>
   e
     ? `RSS ${fmt((e.rss ?? 0) / 1048576)} MB, UI heap ${fmt((e.heapTotal ?? 0) / 1048576)} MB, external ${fmt((e.external ?? 0) / 1048576)} MB, worker heap ${fmt((e.worker?.total ?? 0) / 1048576)} MB`
     : 'n/a';
+
+/** The UI thread's garbage collections summed over the cockpit's `mem` records, by kind. */
+function gcSummary(mems: Array<Mem & { gc?: Record<string, { n: number; ms: number }> }>): string {
+  const sum = new Map<string, { n: number; ms: number }>();
+  for (const e of mems)
+    for (const [k, v] of Object.entries(e.gc ?? {})) {
+      const a = sum.get(k) ?? { n: 0, ms: 0 };
+      sum.set(k, { n: a.n + v.n, ms: a.ms + v.ms });
+    }
+  return [...sum].map(([k, v]) => `${k} ${v.n}× ${fmt(v.ms, 1)} ms`).join(', ') || 'none';
+}
 
 let stack: TitanStack;
 const extras: string[] = [];
@@ -245,16 +257,7 @@ it.runIf(ONLY.has('idle'))(
         }`,
       );
       details.push(`idle memory by part (the cockpit's own reading): ${memParts(events.filter((e) => e.ev === 'mem').at(-1) as Mem)}`);
-      // The UI thread's garbage collections over the measured window, by kind.
-      const gcSum = new Map<string, { n: number; ms: number }>();
-      for (const e of events.filter((x) => x.ev === 'mem') as Array<Mem & { gc?: Record<string, { n: number; ms: number }> }>)
-        for (const [k, v] of Object.entries(e.gc ?? {})) {
-          const a = gcSum.get(k) ?? { n: 0, ms: 0 };
-          gcSum.set(k, { n: a.n + v.n, ms: a.ms + v.ms });
-        }
-      details.push(
-        `idle: UI thread garbage collections in ${IDLE_SEC} s: ${[...gcSum].map(([k, v]) => `${k} ${v.n}× ${fmt(v.ms, 1)} ms`).join(', ') || 'none'}`,
-      );
+      details.push(`idle: UI thread garbage collections in ${IDLE_SEC} s: ${gcSummary(events.filter((x) => x.ev === 'mem') as Mem[])}`);
     } finally {
       t.kill();
       rmSync(log, { force: true });
@@ -280,6 +283,8 @@ interface FloodResult {
   mem: Mem | undefined;
   /** /proc smaps at the end of the flood. */
   resident: string;
+  /** The UI thread's garbage collections during the flood. */
+  gc: string;
   /** The UI thread's event loop delay, max and p99 of each 5 s. */
   loopMax: number[];
   loopP99: number[];
@@ -291,7 +296,11 @@ interface FloodResult {
  */
 async function floodRun(container: string, seconds: number, ready: (screen: string) => boolean): Promise<FloodResult> {
   const log = benchFile('flood');
-  const t = cockpitOn(container, { TITAN_TUI_BENCH_LOG: log, TITAN_TUI_BENCH_LOOP_DELAY: '1', ...nodeOpts() });
+  // BENCH_ALLOC_PROFILE=dir: what the UI thread allocated during the flood, as a .heapprofile there.
+  const alloc = process.env.BENCH_ALLOC_PROFILE
+    ? { TITAN_TUI_BENCH_ALLOC_PROFILE: join(process.env.BENCH_ALLOC_PROFILE, `${container}.heapprofile`) }
+    : {};
+  const t = cockpitOn(container, { TITAN_TUI_BENCH_LOG: log, TITAN_TUI_BENCH_LOOP_DELAY: '1', ...alloc, ...nodeOpts() });
   const follower = new DockerFollower(stack.docker.host, container);
   let keys: TmuxKeys | null = null;
   try {
@@ -359,6 +368,7 @@ async function floodRun(container: string, seconds: number, ready: (screen: stri
       dockerMbps,
       mem,
       resident,
+      gc: gcSummary(during),
       loopMax: during.map((e) => e.loopDelayMaxMs ?? 0),
       loopP99: during.map((e) => e.loopDelayP99Ms ?? 0),
     };
@@ -383,6 +393,7 @@ function reportFlood(label: string, r: FloodResult): void {
     `${label}: keys answered ${r.lat.length}/${r.sent}, max RSS ${fmt(r.maxRss)} MB, CPU ${fmt(r.cpu)} % of a core (${r.perThread}), docker logs -f received ${fmt(r.dockerMbps)} MB/s, alive ${alive}`,
   );
   details.push(`${label}: memory by part at the highest RSS (the cockpit's own reading): ${memParts(r.mem)}`);
+  details.push(`${label}: UI thread garbage collections: ${r.gc}`);
   details.push(
     `${label}: UI thread busy at a stretch (event loop delay, per 5 s): max ${r.loopMax.map((v) => fmt(v, 0)).join(', ')} ms; p99 ${r.loopP99.map((v) => fmt(v, 0)).join(', ')} ms`,
   );

@@ -1,4 +1,4 @@
-import { appendFileSync, renameSync } from 'node:fs';
+import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
 import { constants, monitorEventLoopDelay, PerformanceObserver, performance } from 'node:perf_hooks';
 import { getHeapSpaceStatistics } from 'node:v8';
 
@@ -55,6 +55,26 @@ export function benchProbe(env: NodeJS.ProcessEnv = process.env) {
     }
   });
   gcObserver.observe({ entryTypes: ['gc'] });
+  // What the UI thread allocates, garbage included (TITAN_TUI_BENCH_ALLOC_PROFILE=file): V8's sampling
+  // heap profiler, written at exit as a .heapprofile (Chrome DevTools reads it).
+  const allocFile = env.TITAN_TUI_BENCH_ALLOC_PROFILE;
+  if (allocFile) {
+    void import('node:inspector').then(({ Session }) => {
+      const session = new Session();
+      session.connect();
+      session.post('HeapProfiler.enable');
+      session.post('HeapProfiler.startSampling', {
+        samplingInterval: 16384,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: true,
+      });
+      process.on('exit', () => {
+        session.post('HeapProfiler.stopSampling', (err, res) => {
+          if (!err) writeFileSync(allocFile, JSON.stringify(res.profile));
+        });
+      });
+    });
+  }
   // The cockpit's code is loaded and it starts (the time before this is Node's and the bundle's).
   write({ ev: 'cockpit-start', sinceStartMs: Math.round(performance.now()), at: Date.now() });
   setInterval(() => {

@@ -1,7 +1,7 @@
 // Bundles the compiled CLI: resolving and compiling ~900 modules at start-up cost ~450 ms; a few
 // bundled files load in ~100 ms (bench/cockpit.bench.test.ts, "start to first frame"). Each plugin
 // below removes something the cockpit loaded or did for nothing, measured in the same bench (RSS).
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { narrowStringPattern } from './narrow-chars.mjs';
 
@@ -222,7 +222,7 @@ for (const f of readdirSync('dist')) if (/^chunk-.*\.mjs(\.map)?$|\.LEGAL\.txt$/
 // dist/log-worker.mjs next to the bundle). Split: what a command does not use is never loaded (the
 // demo's simulator, the procedures, the other commands load when asked for); shared code is in
 // chunks next to them (flat, so import.meta.url-relative paths work from any of them).
-await build({
+const result = await build({
   entryPoints: { 'titan-tui': 'dist/src/cli/main.js', 'log-worker': 'dist/src/services/logs/worker.js' },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
@@ -244,6 +244,8 @@ await build({
   // Licence comments go to dist/*.LEGAL.txt (one of them holds a non-ASCII name).
   legalComments: 'external',
   logLevel: 'error',
+  // What each chunk holds (to see what a start-up loads): TITAN_TUI_BUNDLE_META=file.json
+  metafile: Boolean(process.env.TITAN_TUI_BUNDLE_META),
   // React's development build costs several times the CPU per render (measured: idle CPU).
   define: { 'process.env.NODE_ENV': '"production"' },
   // Native add-ons stay out (ssh2 falls back to JS crypto); React devtools load only with DEV=true.
@@ -263,3 +265,4 @@ await build({
     ].join(' '),
   },
 });
+if (process.env.TITAN_TUI_BUNDLE_META) writeFileSync(process.env.TITAN_TUI_BUNDLE_META, JSON.stringify(result.metafile));

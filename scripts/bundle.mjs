@@ -6,6 +6,15 @@ import { build } from 'esbuild';
 import { narrowStringPattern } from './narrow-chars.mjs';
 
 /**
+ * `from` replaced by `to` in a dependency's source, where `from` must occur exactly once: the build
+ * fails, naming the patch, when the dependency's code changed under it.
+ */
+function replaceOnce(src, from, to, what) {
+  if (src.split(from).length !== 2) throw new Error(`${what} changed: review scripts/bundle.mjs`);
+  return src.replace(from, to);
+}
+
+/**
  * docker-modem loads its own ssh transport (and with it ssh2) at start, though the cockpit never uses
  * it (ssh:// engines go through src/services/engine/ssh.ts). ssh2 allocates about 16 MB as it loads
  * (its WebAssembly poly1305), in each thread: here docker-modem's `./ssh` becomes a shim that loads
@@ -59,8 +68,6 @@ const inkSharedCaches = {
       const src = await readFile(args.path, 'utf8');
       const field = '    caches = new OutputCaches();';
       const styled = '            this.styledChars.set(line, cached);';
-      if (src.split(field).length !== 2 || src.split(styled).length !== 2)
-        throw new Error("ink's output.js changed (OutputCaches): review scripts/bundle.mjs");
       // Bounded by what they hold: styled characters (an object each) up to ~60,000, about eight
       // screens of 160x45; the line and slice strings below up to 400,000 characters.
       const shared = [
@@ -121,8 +128,6 @@ const inkSharedCaches = {
         '        let lines = characterLines.map(line => styledCharsToString(line));',
       ].join('\n');
       const slice = '    sliceLineToColumns(line, from, to) {';
-      if (src.split(splitLines).length !== 2 || src.split(slice).length !== 2)
-        throw new Error("ink's output.js changed (applyWriteOperation's lines, sliceLineToColumns): review scripts/bundle.mjs");
       // Each frame also started from a new grid of blank cells, one object (and one styles array) per
       // cell: 7,200 of each at 160x45, garbage by the next frame. Cells are never changed in place
       // (the cached characters above are shared between frames the same way), so one frozen blank
@@ -138,24 +143,33 @@ const inkSharedCaches = {
         '                });',
         '            }',
       ].join('\n');
-      if (src.split(grid).length !== 2) throw new Error("ink's output.js changed (its blank grid): review scripts/bundle.mjs");
       // The invisible-character filter of getStyledChars evaluated a regular-expression literal per
       // character, i.e. built a new RegExp for each: one shared expression instead.
       const ignorable = 'filter(character => !/^\\p{Default_Ignorable_Code_Point}+$/u.test(character.value))';
-      if (src.split(ignorable).length !== 2)
-        throw new Error("ink's output.js changed (its invisible-character filter): review scripts/bundle.mjs");
       const blank = "const __blankCell = Object.freeze({ type: 'char', value: ' ', fullWidth: false, styles: Object.freeze([]) });";
-      const contents = src
-        .replace(field, '    caches = __outputCaches();')
-        .replace(styled, `${styled}\n            this.chars = (this.chars ?? 0) + line.length;`)
-        .replace(grid, '            const row = new Array(this.width).fill(__blankCell);')
-        .replace(ignorable, 'filter(__visibleChar)')
-        // The cached array is only read: later steps map or slice it into new arrays.
-        .replace(splitLines, '        let lines = this.caches.getLines(text);')
-        .replace(
-          slice,
-          '    sliceLineToColumns(line, from, to) {\n        return this.caches.getSlice(line, from, to, () => this.__sliceLineToColumns(line, from, to));\n    }\n    __sliceLineToColumns(line, from, to) {',
-        );
+      const ink = "ink's output.js";
+      let contents = replaceOnce(src, field, '    caches = __outputCaches();', `${ink} (OutputCaches)`);
+      contents = replaceOnce(
+        contents,
+        styled,
+        `${styled}\n            this.chars = (this.chars ?? 0) + line.length;`,
+        `${ink} (styled characters cache)`,
+      );
+      contents = replaceOnce(contents, grid, '            const row = new Array(this.width).fill(__blankCell);', `${ink} (its blank grid)`);
+      contents = replaceOnce(contents, ignorable, 'filter(__visibleChar)', `${ink} (its invisible-character filter)`);
+      // The cached array is only read: later steps map or slice it into new arrays.
+      contents = replaceOnce(
+        contents,
+        splitLines,
+        '        let lines = this.caches.getLines(text);',
+        `${ink} (applyWriteOperation's lines)`,
+      );
+      contents = replaceOnce(
+        contents,
+        slice,
+        '    sliceLineToColumns(line, from, to) {\n        return this.caches.getSlice(line, from, to, () => this.__sliceLineToColumns(line, from, to));\n    }\n    __sliceLineToColumns(line, from, to) {',
+        `${ink} (sliceLineToColumns)`,
+      );
       const visible =
         'const __ignorableChar = /^\\p{Default_Ignorable_Code_Point}+$/u;\nconst __visibleChar = (character) => !__ignorableChar.test(character.value);';
       return { contents: `${contents}\n${shared}\n${blank}\n${visible}\n`, loader: 'js' };
@@ -178,8 +192,10 @@ const narrowFastPath = {
       b.onLoad({ filter }, async (args) => {
         const { readFile } = await import('node:fs/promises');
         const src = await readFile(args.path, 'utf8');
-        if (src.split(from).length !== 2) throw new Error(`${what} changed (its ASCII shortcut): review scripts/bundle.mjs`);
-        return { contents: `const __narrowString = new RegExp(${pattern}, 'u');\n${src.replace(from, to)}`, loader: 'js' };
+        return {
+          contents: `const __narrowString = new RegExp(${pattern}, 'u');\n${replaceOnce(src, from, to, `${what} (its ASCII shortcut)`)}`,
+          loader: 'js',
+        };
       });
     patch(
       /[\\/]string-width[\\/]index\.js$/,

@@ -2,6 +2,7 @@
 // bundled files load in ~100 ms (bench/cockpit.bench.test.ts, "start to first frame"). Each plugin
 // below removes something the cockpit loaded or did for nothing, measured in the same bench (RSS).
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { build } from 'esbuild';
 import { narrowStringPattern } from './narrow-chars.mjs';
 
@@ -54,125 +55,22 @@ const yogaWithoutFetch = {
 };
 
 /**
- * Ink rebuilds its text caches (styled characters, widths) for every frame, so each frame tokenizes
- * every character on screen again, most of them unchanged since the last frame. Here the caches
- * outlive the frame, bounded by the characters they hold (each cached character is an object): a
- * new set once the texts cached add up to 40,000 characters, about two screens of 160x45.
- * The build fails if Ink's code changes.
+ * Ink's screen buffer (output.js) made an object per character of every write, each frame: under a
+ * log flood 60 % of what the UI thread allocated (bench/cockpit.bench.test.ts, BENCH_ALLOC_PROFILE).
+ * src/ui/ink-output.ts takes its place: the same interface and the same output, byte for byte
+ * (test/unit/ink-output.test.ts), with cells in arrays per row and texts read once. The build fails
+ * if Ink no longer has that module.
  */
-const inkSharedCaches = {
-  name: 'ink-shared-caches',
+const inkOutput = {
+  name: 'ink-output',
   setup(b) {
-    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]output\.js$/ }, async (args) => {
-      const { readFile } = await import('node:fs/promises');
-      const src = await readFile(args.path, 'utf8');
-      const field = '    caches = new OutputCaches();';
-      const styled = '            this.styledChars.set(line, cached);';
-      // Bounded by what they hold: styled characters (an object each) up to ~60,000, about eight
-      // screens of 160x45; the line and slice strings below up to 400,000 characters.
-      const shared = [
-        'let __sharedCaches;',
-        'function __outputCaches() {',
-        '    if (!__sharedCaches || __sharedCaches.chars > 60000 || __sharedCaches.strChars > 400000 || __sharedCaches.widths.size > 8000) {',
-        '        __sharedCaches = new OutputCaches();',
-        '        __sharedCaches.chars = 0;',
-        '        __sharedCaches.strChars = 0;',
-        '        __sharedCaches.lines = new Map();',
-        '        __sharedCaches.slices = new Map();',
-        '    }',
-        '    return __sharedCaches;',
-        '}',
-        // A write's text as its lines of styled strings, and a line cut to columns: both were rebuilt
-        // for every write of every frame (token sets, strings), the same for an unchanged pane as
-        // for a new one. Pure functions of their strings, so kept with the other caches.
-        'OutputCaches.prototype.getLines = function (text) {',
-        '    let cached = this.lines.get(text);',
-        '    if (cached === undefined) {',
-        '        const characterLines = [[]];',
-        '        for (const character of this.getStyledChars(text)) {',
-        "            if (character.value === '\\n') characterLines.push([]);",
-        '            else characterLines.at(-1).push(character);',
-        '        }',
-        '        cached = characterLines.map(line => styledCharsToString(line));',
-        '        this.lines.set(text, cached);',
-        '        this.strChars += text.length;',
-        '    }',
-        '    return cached;',
-        '};',
-        'OutputCaches.prototype.getSlice = function (line, from, to, cut) {',
-        '    let byRange = this.slices.get(line);',
-        '    if (byRange === undefined) {',
-        '        byRange = new Map();',
-        '        this.slices.set(line, byRange);',
-        '    }',
-        '    const key = from * 65536 + to;',
-        '    let cached = byRange.get(key);',
-        '    if (cached === undefined) {',
-        '        cached = cut();',
-        '        byRange.set(key, cached);',
-        '        this.strChars += line.length;',
-        '    }',
-        '    return cached;',
-        '};',
-      ].join('\n');
-      const splitLines = [
-        '        const characterLines = [[]];',
-        '        for (const character of this.caches.getStyledChars(text)) {',
-        "            if (character.value === '\\n') {",
-        '                characterLines.push([]);',
-        '            }',
-        '            else {',
-        '                characterLines.at(-1).push(character);',
-        '            }',
-        '        }',
-        '        let lines = characterLines.map(line => styledCharsToString(line));',
-      ].join('\n');
-      const slice = '    sliceLineToColumns(line, from, to) {';
-      // Each frame also started from a new grid of blank cells, one object (and one styles array) per
-      // cell: 7,200 of each at 160x45, garbage by the next frame. Cells are never changed in place
-      // (the cached characters above are shared between frames the same way), so one frozen blank
-      // cell fills the grid.
-      const grid = [
-        '            const row = [];',
-        '            for (let x = 0; x < this.width; x++) {',
-        '                row.push({',
-        "                    type: 'char',",
-        "                    value: ' ',",
-        '                    fullWidth: false,',
-        '                    styles: [],',
-        '                });',
-        '            }',
-      ].join('\n');
-      // The invisible-character filter of getStyledChars evaluated a regular-expression literal per
-      // character, i.e. built a new RegExp for each: one shared expression instead.
-      const ignorable = 'filter(character => !/^\\p{Default_Ignorable_Code_Point}+$/u.test(character.value))';
-      const blank = "const __blankCell = Object.freeze({ type: 'char', value: ' ', fullWidth: false, styles: Object.freeze([]) });";
-      const ink = "ink's output.js";
-      let contents = replaceOnce(src, field, '    caches = __outputCaches();', `${ink} (OutputCaches)`);
-      contents = replaceOnce(
-        contents,
-        styled,
-        `${styled}\n            this.chars = (this.chars ?? 0) + line.length;`,
-        `${ink} (styled characters cache)`,
-      );
-      contents = replaceOnce(contents, grid, '            const row = new Array(this.width).fill(__blankCell);', `${ink} (its blank grid)`);
-      contents = replaceOnce(contents, ignorable, 'filter(__visibleChar)', `${ink} (its invisible-character filter)`);
-      // The cached array is only read: later steps map or slice it into new arrays.
-      contents = replaceOnce(
-        contents,
-        splitLines,
-        '        let lines = this.caches.getLines(text);',
-        `${ink} (applyWriteOperation's lines)`,
-      );
-      contents = replaceOnce(
-        contents,
-        slice,
-        '    sliceLineToColumns(line, from, to) {\n        return this.caches.getSlice(line, from, to, () => this.__sliceLineToColumns(line, from, to));\n    }\n    __sliceLineToColumns(line, from, to) {',
-        `${ink} (sliceLineToColumns)`,
-      );
-      const visible =
-        'const __ignorableChar = /^\\p{Default_Ignorable_Code_Point}+$/u;\nconst __visibleChar = (character) => !__ignorableChar.test(character.value);';
-      return { contents: `${contents}\n${shared}\n${blank}\n${visible}\n`, loader: 'js' };
+    let replaced = false;
+    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]output\.js$/ }, () => {
+      replaced = true;
+      return { contents: `export { default } from ${JSON.stringify(resolve('dist/src/ui/ink-output.js'))};`, loader: 'js' };
+    });
+    b.onEnd(() => {
+      if (!replaced) throw new Error("ink's output.js was not loaded: review scripts/bundle.mjs (ink-output)");
     });
   },
 };
@@ -245,7 +143,7 @@ const result = await build({
   splitting: true,
   chunkNames: 'chunk-[hash]',
   bundle: true,
-  plugins: [lazyModemSsh, builtinsByRequire, yogaWithoutFetch, inkSharedCaches, narrowFastPath],
+  plugins: [lazyModemSsh, builtinsByRequire, yogaWithoutFetch, inkOutput, narrowFastPath],
   platform: 'node',
   format: 'esm',
   target: 'node22',

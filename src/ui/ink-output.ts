@@ -1,0 +1,412 @@
+/**
+ * Ink's screen buffer (its `output.js`), rebuilt to allocate per line instead of per character. The
+ * bundle uses it in Ink's place (scripts/bundle.mjs); what it writes is Ink's, byte for byte
+ * (test/unit/ink-output.test.ts compares the two on the cockpit's screens and on hostile text).
+ *
+ * Why: Ink turns every character of every write into an object (its styles an array), each frame,
+ * and joins the grid of those back into strings. Under a log flood that was 60 % of all the UI
+ * thread allocated and a third of its time (bench/cockpit.bench.test.ts, BENCH_ALLOC_PROFILE). Here
+ * a cell is a string and a style number in two arrays per row: a style is interned once, a text's
+ * cells are cached, and lines of narrow characters and colour codes (every pane line, every log
+ * line) are read with one scan, without the grapheme segmenter.
+ *
+ * One difference, on purpose: cells left of column 0 are not kept (Ink kept them as stray array
+ * properties that never reach the screen).
+ */
+import {
+  type AnsiCode,
+  ansiCodesToString,
+  diffAnsiCodes,
+  reduceAnsiCodesIncremental,
+  styledCharsFromTokens,
+  tokenize,
+} from '@alcalzone/ansi-tokenize';
+import stringWidth from 'string-width';
+
+type Transformer = (line: string, index: number) => string;
+interface Clip {
+  x1?: number;
+  x2?: number;
+  y1?: number;
+  y2?: number;
+}
+type Operation =
+  | { type: 'write'; x: number; y: number; text: string; transformers: Transformer[] }
+  | { type: 'clip'; clip: Clip }
+  | { type: 'unclip' };
+
+/** A text as terminal cells: each cell's characters, style number and width (null: all 1). */
+interface Cells {
+  vals: string[];
+  sty: number[];
+  wid: number[] | null;
+}
+
+// ---- styles: each distinct set of active codes gets a number once; 0 is "no style" ----
+
+let styleSets: AnsiCode[][] = [[]];
+let styleIds = new Map<string, number>([['', 0]]);
+const styleKey = (codes: AnsiCode[]): string => codes.map((c) => `${c.code}\u0000${c.endCode}`).join('\u0001');
+
+function styleId(codes: AnsiCode[]): number {
+  const key = styleKey(codes);
+  let id = styleIds.get(key);
+  if (id === undefined) {
+    id = styleSets.length;
+    styleSets.push(codes);
+    styleIds.set(key, id);
+  }
+  return id;
+}
+
+/** The style after an SGR sequence, from the style before it (undefined: not one ansi-tokenize reads as codes only). */
+const afterSgr = new Map<string, number | null>();
+function styleAfter(from: number, sgr: string): number | undefined {
+  const key = `${from}\u0000${sgr}`;
+  let to = afterSgr.get(key);
+  if (to === undefined) {
+    const tokens = tokenize(sgr);
+    let codes = styleSets[from] as AnsiCode[];
+    to = tokens.every((t) => t.type === 'ansi') ? null : -1;
+    if (to === null) {
+      for (const t of tokens) codes = reduceAnsiCodesIncremental(codes, [t as AnsiCode]);
+      to = styleId(codes);
+    }
+    if (afterSgr.size > 4096) afterSgr.clear();
+    afterSgr.set(key, to);
+  }
+  return to === null || to < 0 ? undefined : to;
+}
+
+const opens = new Map<number, string>();
+const transitions = new Map<number, string>();
+/** What Ink's styledCharsToString writes before a first cell of style `to`, or between `from` and `to`. */
+function styleCodes(from: number, to: number): string {
+  if (from === -1) {
+    let s = opens.get(to);
+    if (s === undefined) {
+      s = ansiCodesToString(styleSets[to] as AnsiCode[]);
+      opens.set(to, s);
+    }
+    return s;
+  }
+  const key = from * 2 ** 24 + to;
+  let s = transitions.get(key);
+  if (s === undefined) {
+    s = ansiCodesToString(diffAnsiCodes(styleSets[from] as AnsiCode[], styleSets[to] as AnsiCode[]));
+    if (transitions.size > 8192) transitions.clear();
+    transitions.set(key, s);
+  }
+  return s;
+}
+
+// ---- widths ----
+
+let widths = new Map<string, number>();
+function widthOf(text: string): number {
+  let w = widths.get(text);
+  if (w === undefined) {
+    w = stringWidth(text);
+    if (widths.size >= 8000) widths = new Map();
+    widths.set(text, w);
+  }
+  return w;
+}
+
+/**
+ * Code units that are one cell and their own grapheme, whatever their neighbours: printable ASCII,
+ * and, checked once each against string-width and the segmenter, the box, block and punctuation
+ * characters panes draw with. 0: not known yet, 1: yes, 2: no.
+ */
+const narrow = new Uint8Array(0x3000);
+for (let c = 0x20; c < 0x7f; c++) narrow[c] = 1;
+const segmenter = new Intl.Segmenter();
+const ignorable = /^\p{Default_Ignorable_Code_Point}+$/u;
+function isNarrow(c: number): boolean {
+  if (c >= 0x3000 || (c >= 0xd800 && c <= 0xdfff)) return false;
+  let k = narrow[c];
+  if (k === 0) {
+    const ch = String.fromCharCode(c);
+    const ok =
+      c >= 0xa0 &&
+      !ignorable.test(ch) &&
+      stringWidth(ch) === 1 &&
+      stringWidth(ch + ch) === 2 &&
+      [...segmenter.segment(`x${ch}${ch}x`)].length === 4;
+    narrow[c] = k = ok ? 1 : 2;
+  }
+  return k === 1;
+}
+
+// ---- a text's cells ----
+
+/** One scan for narrow characters, newlines and SGR sequences; null when anything else is in it. */
+function scanNarrow(text: string): Cells | null {
+  const vals: string[] = [];
+  const sty: number[] = [];
+  let style = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x1b) {
+      if (text.charCodeAt(i + 1) !== 0x5b) return null;
+      let j = i + 2;
+      for (; j < text.length; j++) {
+        const d = text.charCodeAt(j);
+        if (!((d >= 0x30 && d <= 0x39) || d === 0x3b)) break;
+      }
+      if (text.charCodeAt(j) !== 0x6d) return null;
+      const next = styleAfter(style, text.slice(i, j + 1));
+      if (next === undefined) return null;
+      style = next;
+      i = j;
+    } else if (c === 0x0a || isNarrow(c)) {
+      vals.push(text[i] as string);
+      sty.push(style);
+    } else {
+      return null;
+    }
+  }
+  return { vals, sty, wid: null };
+}
+
+/** Ink's own reading (grapheme clusters, any escape sequence), for texts the scan does not take. */
+function tokenizeCells(text: string): Cells {
+  const vals: string[] = [];
+  const sty: number[] = [];
+  const wid: number[] = [];
+  for (const ch of styledCharsFromTokens(tokenize(text))) {
+    if (ignorable.test(ch.value)) continue;
+    vals.push(ch.value);
+    sty.push(styleId(ch.styles));
+    wid.push(widthOf(ch.value));
+  }
+  return { vals, sty, wid };
+}
+
+let cellCache = new Map<string, Cells>();
+let cachedChars = 0;
+/** Cached: most texts of a frame were in the last one. Bounded by the characters held (~8 screens). */
+function cellsOf(text: string): Cells {
+  let cells = cellCache.get(text);
+  if (cells === undefined) {
+    cells = scanNarrow(text) ?? tokenizeCells(text);
+    if (cachedChars > 60_000) {
+      cellCache = new Map();
+      cachedChars = 0;
+    }
+    cellCache.set(text, cells);
+    cachedChars += text.length;
+  }
+  return cells;
+}
+
+/**
+ * Styles are numbered for as long as they are in use: a log with ever new colours (24-bit ones, say)
+ * would otherwise grow the table for the whole day. Past MAX_STYLES the numbering starts over, with
+ * every cache that holds numbers, between two frames.
+ */
+const MAX_STYLES = 4096;
+function restartStylesIfFull(): void {
+  if (styleSets.length <= MAX_STYLES) return;
+  styleSets = [[]];
+  styleIds = new Map([['', 0]]);
+  afterSgr.clear();
+  opens.clear();
+  transitions.clear();
+  cellCache = new Map();
+  cachedChars = 0;
+  lineCache = new Map();
+}
+
+/** How many styles are numbered now (tests). */
+export const styleCount = (): number => styleSets.length;
+
+const cellWidth = (cells: Cells, i: number): number => (cells.wid ? (cells.wid[i] as number) : 1);
+
+/** Cells from..to as a string, as Ink's styledCharsToString writes them. */
+function cellsToString(vals: ArrayLike<string | undefined>, sty: ArrayLike<number>, from: number, to: number): string {
+  let out = '';
+  let last = -1;
+  for (let i = from; i < to; i++) {
+    const v = vals[i];
+    if (v === undefined) continue;
+    const s = sty[i] as number;
+    if (last === -1) out += styleCodes(-1, s);
+    else if (s !== last) out += styleCodes(last, s);
+    out += v;
+    last = s;
+  }
+  return last === -1 ? out : out + styleCodes(last, 0);
+}
+
+/** A text's lines (styles carried across its newlines), each as Ink's styledCharsToString would write it. */
+let lineCache = new Map<string, string[]>();
+function linesOf(text: string): string[] {
+  let lines = lineCache.get(text);
+  if (lines === undefined) {
+    const cells = cellsOf(text);
+    lines = [];
+    let start = 0;
+    for (let i = 0; i <= cells.vals.length; i++) {
+      if (i === cells.vals.length || cells.vals[i] === '\n') {
+        lines.push(cellsToString(cells.vals, cells.sty, start, i));
+        start = i + 1;
+      }
+    }
+    if (lineCache.size >= 4000) lineCache = new Map();
+    lineCache.set(text, lines);
+  }
+  return lines;
+}
+
+/** A line cut to columns from..to; a wide character cut in half becomes a space with its styles. */
+function sliceColumns(line: string, from: number, to: number): string {
+  if (from >= to) return '';
+  const cells = cellsOf(line);
+  if (from === 0 && !cells.wid && to >= cells.vals.length) return line;
+  const vals: string[] = [];
+  const sty: number[] = [];
+  let column = 0;
+  for (let i = 0; i < cells.vals.length; i++) {
+    const width = cells.wid ? (cells.wid[i] as number) : 1;
+    const start = column;
+    column += width;
+    if (column <= from) continue;
+    if (start >= to) break;
+    vals.push(width > 1 && (start < from || column > to) ? ' ' : (cells.vals[i] as string));
+    sty.push(cells.sty[i] as number);
+  }
+  return cellsToString(vals, sty, 0, vals.length);
+}
+
+function widestLine(text: string): number {
+  if (!text.includes('\n')) return widthOf(text);
+  let widest = 0;
+  for (const line of text.split('\n')) widest = Math.max(widest, widthOf(line));
+  return widest;
+}
+
+const isClipEmpty = (c: Clip): boolean =>
+  (c.x1 !== undefined && c.x2 !== undefined && c.x1 >= c.x2) || (c.y1 !== undefined && c.y2 !== undefined && c.y1 >= c.y2);
+const bound = (a: number | undefined, b: number | undefined, tighter: (a: number, b: number) => number) =>
+  a === undefined ? b : b === undefined ? a : tighter(a, b);
+const intersect = (outer: Clip | undefined, inner: Clip): Clip =>
+  outer
+    ? {
+        x1: bound(outer.x1, inner.x1, Math.max),
+        x2: bound(outer.x2, inner.x2, Math.min),
+        y1: bound(outer.y1, inner.y1, Math.max),
+        y2: bound(outer.y2, inner.y2, Math.min),
+      }
+    : inner;
+
+interface Row {
+  vals: Array<string | undefined>;
+  sty: number[];
+}
+
+export default class Output {
+  readonly width: number;
+  readonly height: number;
+  private readonly operations: Operation[] = [];
+
+  constructor(options: { width: number; height: number }) {
+    this.width = options.width;
+    this.height = options.height;
+  }
+
+  write(x: number, y: number, text: string, options: { transformers: Transformer[] }): void {
+    if (text === '') return;
+    this.operations.push({ type: 'write', x, y, text, transformers: options.transformers });
+  }
+
+  clip(clip: Clip): void {
+    this.operations.push({ type: 'clip', clip });
+  }
+
+  unclip(): void {
+    this.operations.push({ type: 'unclip' });
+  }
+
+  get(): { output: string; height: number } {
+    restartStylesIfFull();
+    // As many cells as Ink's `x < width` loop makes (a fractional size rounds up).
+    const width = Math.max(0, Math.ceil(this.width));
+    const rows: Row[] = [];
+    for (let y = 0; y < this.height; y++) {
+      rows.push({ vals: new Array<string>(width).fill(' '), sty: new Array<number>(width).fill(0) });
+    }
+    const clips: Clip[] = [];
+    for (const op of this.operations) {
+      if (op.type === 'clip') clips.push(intersect(clips.at(-1), op.clip));
+      else if (op.type === 'unclip') clips.pop();
+      else this.apply(rows, op, clips.at(-1));
+    }
+    const out: string[] = [];
+    for (const row of rows) out.push(cellsToString(row.vals, row.sty, 0, row.vals.length).trimEnd());
+    return { output: out.join('\n'), height: rows.length };
+  }
+
+  private apply(rows: Row[], op: Extract<Operation, { type: 'write' }>, clip: Clip | undefined): void {
+    const { text, transformers } = op;
+    let { x, y } = op;
+    let lines = linesOf(text);
+    if (clip) {
+      if (isClipEmpty(clip)) return;
+      const clipX = typeof clip.x1 === 'number' && typeof clip.x2 === 'number';
+      const clipY = typeof clip.y1 === 'number' && typeof clip.y2 === 'number';
+      if (clipX) {
+        const width = widestLine(text);
+        if (x + width < (clip.x1 as number) || x > (clip.x2 as number)) return;
+      }
+      if (clipY && (y + lines.length < (clip.y1 as number) || y > (clip.y2 as number))) return;
+      if (clipX) {
+        const x1 = clip.x1 as number;
+        const x2 = clip.x2 as number;
+        const from = x < x1 ? x1 - x : 0;
+        lines = lines.map((line) => {
+          const width = widthOf(line);
+          return sliceColumns(line, from, x + width > x2 ? x2 - x : width);
+        });
+        if (x < x1) x = x1;
+      }
+      if (clipY) {
+        const y1 = clip.y1 as number;
+        const y2 = clip.y2 as number;
+        lines = lines.slice(y < y1 ? y1 - y : 0, y + lines.length > y2 ? y2 - y : lines.length);
+        if (y < y1) y = y1;
+      }
+    }
+    for (let index = 0; index < lines.length; index++) {
+      const row = rows[y + index];
+      if (!row) continue;
+      let line = lines[index] as string;
+      for (const transform of transformers) line = transform(line, index + y - op.y);
+      const cells = cellsOf(line);
+      if (cells.vals.length === 0) continue;
+      this.put(row, x, cells);
+    }
+  }
+
+  /** Ink's cell loop: a wide character takes its cells, and one cut by this write becomes a space. */
+  private put(row: Row, x: number, cells: Cells): void {
+    const { vals, sty } = row;
+    if (x > 0 && vals[x] === '' && widthOf(vals[x - 1] ?? '') > 1) vals[x - 1] = ' ';
+    let at = x;
+    for (let i = 0; i < cells.vals.length; i++) {
+      const s = cells.sty[i] as number;
+      if (at >= 0) {
+        vals[at] = cells.vals[i];
+        sty[at] = s;
+      }
+      const w = Math.max(1, cellWidth(cells, i));
+      for (let k = 1; k < w; k++) {
+        if (at + k < 0) continue;
+        vals[at + k] = at < 0 ? ' ' : '';
+        sty[at + k] = s;
+      }
+      at += w;
+    }
+    if (at >= 0 && vals[at] === '') vals[at] = ' ';
+  }
+}

@@ -29,9 +29,31 @@ function highlight(plain: string, ranges: Array<[number, number]>): string {
   return out + plain.slice(from);
 }
 
-const LogRow = memo(function LogRow({ line, timestamps, wrap }: { line: WireLine; timestamps: boolean; wrap: boolean }) {
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/**
+ * A plain ASCII line cut to its columns here, once, as Ink's truncation would cut it (the last column
+ * an ellipsis): Ink otherwise cuts it again at every frame, through its slower path for styled text.
+ * Anything else (colours, wide characters, highlights) is left to Ink.
+ */
+export function fitColumns(text: string, columns: number): string {
+  if (text.length <= columns || columns < 1 || !PRINTABLE_ASCII.test(text)) return text;
+  return `${text.slice(0, columns - 1)}…`;
+}
+
+const LogRow = memo(function LogRow({
+  line,
+  timestamps,
+  wrap,
+  columns,
+}: {
+  line: WireLine;
+  timestamps: boolean;
+  wrap: boolean;
+  columns: number;
+}) {
   const prefix = `${timestamps && line.ts ? `${line.ts.slice(11, 23)} ` : ''}${line.stream === 'stderr' ? '⁞' : ' '}`;
-  const text = line.hl ? highlight(plainText(line), line.hl) : line.text;
+  const text = line.hl ? highlight(plainText(line), line.hl) : wrap ? line.text : fitColumns(line.text, columns - prefix.length);
   const color = line.evidence ? EVIDENCE_COLOR[line.evidence] : LEVEL_COLOR[line.level];
   return (
     <Text wrap={wrap ? 'wrap' : 'truncate'} color={color} bold={!!line.evidence}>
@@ -104,7 +126,7 @@ export function LogsPane({ height, width }: { height: number; width: number }) {
       ) : null}
       <Box flexDirection="column" height={rows} overflow="hidden">
         {lines.map((l) => (
-          <LogRow key={l.seq} line={l} timestamps={lv.timestamps} wrap={lv.wrap} />
+          <LogRow key={l.seq} line={l} timestamps={lv.timestamps} wrap={lv.wrap} columns={width - 2} />
         ))}
       </Box>
     </Pane>

@@ -9,5 +9,5 @@ export function percentile(values: number[], p: number): number {
 export const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 
 export function summary(name: string, values: number[], unit = 'ms'): string {
-  return `${name.padEnd(58)} n=${String(values.length).padStart(3)}  p50 ${fmt(percentile(values, 50)).padStart(8)} ${unit}  p99 ${fmt(percentile(values, 99)).padStart(8)} ${unit}  max ${fmt(Math.max(...values)).padStart(8)} ${unit}`;
+  return `${name.padEnd(58)} n=${String(values.length).padStart(3)}  p50 ${fmt(percentile(values, 50)).padStart(8)} ${unit}  p90 ${fmt(percentile(values, 90)).padStart(8)} ${unit}  p99 ${fmt(percentile(values, 99)).padStart(8)} ${unit}  max ${fmt(Math.max(...values)).padStart(8)} ${unit}`;
 }

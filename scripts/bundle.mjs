@@ -4,7 +4,7 @@
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
-import { narrowStringPattern } from './narrow-chars.mjs';
+import { narrowStringPattern, SGR_OR_NEWLINE } from './narrow-chars.mjs';
 
 /**
  * `from` replaced by `to` in a dependency's source, where `from` must occur exactly once: the build
@@ -91,7 +91,7 @@ const narrowFastPath = {
         const { readFile } = await import('node:fs/promises');
         const src = await readFile(args.path, 'utf8');
         return {
-          contents: `const __narrowString = new RegExp(${pattern}, 'u');\n${replaceOnce(src, from, to, `${what} (its ASCII shortcut)`)}`,
+          contents: `const __narrowString = new RegExp(${pattern}, 'u');\n${replaceOnce(src, from, to, `${what} (a narrow-text patch)`)}`,
           loader: 'js',
         };
       });
@@ -106,6 +106,32 @@ const narrowFastPath = {
       'const printableAscii = /^[ -~]*$/u;',
       'const printableAscii = __narrowString;',
       "ink's line-update.js",
+    );
+    // Ink sanitizes every text node at each layout and each frame, tokenizing it character by
+    // character once it holds any escape: the log pane's rows (one text, a grey prefix on each row)
+    // cost ~50 ms a frame under a flood. Narrow characters, newlines and SGR with digit parameters
+    // come out of it unchanged (no marks to move, no colon parameters to rewrite), so such a text
+    // is returned as it is.
+    patch(
+      /[\\/]ink[\\/]build[\\/]sanitize-ansi\.js$/,
+      'const sanitizeAnsi = (text) => {\n',
+      `const sanitizeAnsi = (text) => {\n    if (__narrowString.test(text.replace(/${SGR_OR_NEWLINE}/g, ''))) {\n        return text;\n    }\n`,
+      "ink's sanitize-ansi.js",
+    );
+    // Ink's measure cache keeps 4,096 texts whatever their size: the log pane's rows, one text of
+    // ~7,000 characters new at each window of a flood, would hold ~50 MB there. Long texts are
+    // measured each time instead (a width per line: cheap next to the layout they feed).
+    patch(
+      /[\\/]ink[\\/]build[\\/]measure-text\.js$/,
+      '    cache.set(text, dimensions);',
+      '    if (text.length <= 2000) cache.set(text, dimensions);',
+      "ink's measure-text.js",
+    );
+    patch(
+      /[\\/]ink[\\/]build[\\/]wrap-text\.js$/,
+      '    wrapTextCache.set(cacheKey, wrappedText);',
+      '    if (text.length <= 2000) wrapTextCache.set(cacheKey, wrappedText);',
+      "ink's wrap-text.js",
     );
   },
 };

@@ -1,5 +1,10 @@
+import { styledCharsFromTokens, styledCharsToString, tokenize } from '@alcalzone/ansi-tokenize';
+import chalk from 'chalk';
+import cliTruncate from 'cli-truncate';
 import { Box, Text } from 'ink';
-import { memo, useEffect, useSyncExternalStore } from 'react';
+import { memo, useEffect, useMemo, useSyncExternalStore } from 'react';
+import stringWidth from 'string-width';
+import wrapAnsi from 'wrap-ansi';
 import { plainText } from '../services/log-filter.js';
 import type { WireLine } from '../services/logs/protocol.js';
 import { useApp, useCockpit, useUi } from '../ui/context.js';
@@ -41,26 +46,53 @@ export function fitColumns(text: string, columns: number): string {
   return `${text.slice(0, columns - 1)}…`;
 }
 
-const LogRow = memo(function LogRow({
-  line,
+/** A named colour's SGR, as Ink's <Text color> writes it (chalk: honours NO_COLOR and the terminal's colour level). */
+const paint = (color: string | undefined, text: string): string => (color ? (chalk[color as 'red'] as (t: string) => string)(text) : text);
+
+/** A styled string rewritten as Ink writes it before styling a line (a reset becomes the codes it ends). */
+const normalized = (text: string): string => styledCharsToString(styledCharsFromTokens(tokenize(text)));
+
+/**
+ * One log row as the lines Ink drew for it as a <Text> of its own: the grey prefix and the text, cut
+ * (or wrapped) to the columns, each line then coloured and made bold the way Ink's Text styles its
+ * lines. Plain rows, nearly all of them, skip every step but the colour.
+ */
+export function logRowLines(line: WireLine, timestamps: boolean, wrap: boolean, columns: number): string[] {
+  const prefix = `${timestamps && line.ts ? `${line.ts.slice(11, 23)} ` : ''}${line.stream === 'stderr' ? '⁞' : ' '}`;
+  const text = line.hl ? highlight(plainText(line), line.hl) : wrap ? line.text : fitColumns(line.text, columns - prefix.length);
+  const row = paint(theme.muted, prefix) + text;
+  let parts = [row];
+  if (stringWidth(row) > columns) {
+    parts = wrap ? wrapAnsi(row, columns, { trim: false, hard: true }).split('\n') : [cliTruncate(row, columns, { position: 'end' })];
+  }
+  const styled = text.includes('\x1b') || parts[0] !== row;
+  const color = line.evidence ? EVIDENCE_COLOR[line.evidence] : LEVEL_COLOR[line.level];
+  return parts.map((part) => {
+    const out = paint(color, styled ? normalized(part) : part);
+    return line.evidence ? chalk.bold(out) : out;
+  });
+}
+
+/**
+ * The visible rows as one text: one layout node and one write per frame, where a <Text> per row
+ * made Ink create, measure and free ~45 of them at every window of a flood (bench/cockpit.bench.test.ts).
+ */
+const LogBody = memo(function LogBody({
+  lines,
   timestamps,
   wrap,
   columns,
 }: {
-  line: WireLine;
+  lines: WireLine[];
   timestamps: boolean;
   wrap: boolean;
   columns: number;
 }) {
-  const prefix = `${timestamps && line.ts ? `${line.ts.slice(11, 23)} ` : ''}${line.stream === 'stderr' ? '⁞' : ' '}`;
-  const text = line.hl ? highlight(plainText(line), line.hl) : wrap ? line.text : fitColumns(line.text, columns - prefix.length);
-  const color = line.evidence ? EVIDENCE_COLOR[line.evidence] : LEVEL_COLOR[line.level];
-  return (
-    <Text wrap={wrap ? 'wrap' : 'truncate'} color={color} bold={!!line.evidence}>
-      <Text color={theme.muted}>{prefix}</Text>
-      {text}
-    </Text>
+  const text = useMemo(
+    () => lines.flatMap((l) => logRowLines(l, timestamps, wrap, columns)).join('\n'),
+    [lines, timestamps, wrap, columns],
   );
+  return <Text wrap={wrap ? 'wrap' : 'truncate'}>{text}</Text>;
 });
 
 /**
@@ -125,9 +157,7 @@ export function LogsPane({ height, width }: { height: number; width: number }) {
         </Text>
       ) : null}
       <Box flexDirection="column" height={rows} overflow="hidden">
-        {lines.map((l) => (
-          <LogRow key={l.seq} line={l} timestamps={lv.timestamps} wrap={lv.wrap} columns={width - 2} />
-        ))}
+        <LogBody lines={lines} timestamps={lv.timestamps} wrap={lv.wrap} columns={width - 2} />
       </Box>
     </Pane>
   );

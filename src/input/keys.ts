@@ -15,13 +15,14 @@ export interface KeyPress {
 
 const press = (input: string, key: InkKey): KeyPress => ({ input, key, name: keyName(input, key) });
 
-/** Characters a burst may hold besides printable text: Enter, Tab, Backspace. */
-const BURST = /^[^\x00-\x07\x0b\x0c\x0e-\x1f\x1b]+$/u;
+/** A burst holds no escape: Ink cuts escape sequences (arrows, Esc) out of a chunk into keys of their own. */
+const BURST = /^[^\x1b]+$/u;
 
 /**
- * A paste, a fast typist, or keys batched over SSH arrive as one chunk (":rest\t", "HALT\r"). Ink
- * hands such a chunk over whole; here it becomes the keys it holds, in order, so every mode sees
- * exactly what a slow typist would have sent. Escape sequences are Ink's (it parses them first).
+ * A paste, a fast typist, or keys batched over SSH arrive as one chunk (":rest\t", "HALT\r", and on
+ * a busy machine "HAL" with the ctrl+x typed right after it: "HAL\x18"). Ink hands such a chunk over
+ * whole; here it becomes the keys it holds, in order, so every mode sees exactly what a slow typist
+ * would have sent, and a control chord in it (a configured stop key) is that chord, not lost text.
  */
 export function splitBurst(input: string, key: InkKey): KeyPress[] {
   const chars = [...input];
@@ -30,6 +31,9 @@ export function splitBurst(input: string, key: InkKey): KeyPress[] {
     if (ch === '\r' || ch === '\n') return press('', { return: true });
     if (ch === '\t') return press('', { tab: true });
     if (ch === '\x7f' || ch === '\b') return press('', { backspace: true });
+    const c = ch.charCodeAt(0);
+    // Ctrl+A … Ctrl+Z, as Ink reports one alone: the letter, with ctrl.
+    if (c >= 0x01 && c <= 0x1a) return press(String.fromCharCode(c + 0x60), { ctrl: true });
     return press(ch, { shift: ch !== ch.toLowerCase() });
   });
 }

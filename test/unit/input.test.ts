@@ -13,6 +13,12 @@ describe('splitBurst', () => {
     expect(names('ab\x7fc')).toEqual(['a', 'b', 'backspace', 'c']);
     expect(names('été')).toEqual(['é', 't', 'é']);
   });
+  it('a control chord batched with text is that chord: a configured stop key (ctrl+x) after a half-typed word', () => {
+    // Seen in the tmux test on a loaded machine: "HAL" then ctrl+x read as one chunk lost both.
+    expect(names('HAL\x18')).toEqual(['H', 'A', 'L', 'ctrl+x']);
+    expect(names('\x0cab')).toEqual(['ctrl+l', 'a', 'b']);
+    expect(names('a\x03')).toEqual(['a', 'ctrl+c']);
+  });
   it('single keys, control chords and escape sequences are left as Ink parsed them', () => {
     expect(names('x')).toEqual(['x']);
     expect(splitBurst('l', { ctrl: true }).map((k) => k.name)).toEqual(['ctrl+l']);

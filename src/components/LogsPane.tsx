@@ -62,10 +62,13 @@ export function logRowLines(line: WireLine, timestamps: boolean, wrap: boolean, 
   const text = line.hl ? highlight(plainText(line), line.hl) : wrap ? line.text : fitColumns(line.text, columns - prefix.length);
   const row = paint(theme.muted, prefix) + text;
   let parts = [row];
-  if (stringWidth(row) > columns) {
+  // A plain ASCII text after a narrow prefix is as wide as it is long.
+  const width = PRINTABLE_ASCII.test(text) ? prefix.length + text.length : stringWidth(row);
+  if (width > columns) {
     parts = wrap ? wrapAnsi(row, columns, { trim: false, hard: true }).split('\n') : [cliTruncate(row, columns, { position: 'end' })];
   }
-  const styled = text.includes('\x1b') || parts[0] !== row;
+  // Only the text's own escapes need rewriting: the prefix's grey, cut or wrapped, already reads as Ink writes it.
+  const styled = text.includes('\x1b');
   const color = line.evidence ? EVIDENCE_COLOR[line.evidence] : LEVEL_COLOR[line.level];
   return parts.map((part) => {
     const out = paint(color, styled ? normalized(part) : part);

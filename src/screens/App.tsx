@@ -30,25 +30,28 @@ function Root() {
   const narrow = columns <= NARROW_COLS;
   const bannerMax = bannerLines(rows, last, columns);
   const bodyH = bodyHeight(rows, { notice, alarm, last }, columns);
+  const other = overlay ? (
+    <Box flexDirection="column" paddingX={2} paddingY={1} width={columns}>
+      <ConfirmPrompt width={columns - 4} maxHeight={bodyH - 2} />
+      <Palette width={columns - 4} maxHeight={bodyH - 2} />
+    </Box>
+  ) : screen === 'help' ? (
+    <HelpScreen height={bodyH} width={columns} />
+  ) : screen === 'procedures' && ctx.controller.procedures ? (
+    <ProceduresScreen session={ctx.controller.procedures} height={bodyH} width={columns} />
+  ) : screen === 'audit' ? (
+    <AuditScreen height={bodyH} />
+  ) : null;
   return (
     <Box flexDirection="column" width={columns} height={rows} overflow="hidden">
       <Header narrow={narrow} width={columns} />
       <Readiness />
       <Box height={bodyH} width={columns} flexShrink={0} overflow="hidden">
-        {overlay ? (
-          <Box flexDirection="column" paddingX={2} paddingY={1} width={columns}>
-            <ConfirmPrompt width={columns - 4} maxHeight={bodyH - 2} />
-            <Palette width={columns - 4} maxHeight={bodyH - 2} />
-          </Box>
-        ) : screen === 'help' ? (
-          <HelpScreen height={bodyH} width={columns} />
-        ) : screen === 'procedures' && ctx.controller.procedures ? (
-          <ProceduresScreen session={ctx.controller.procedures} height={bodyH} width={columns} />
-        ) : screen === 'audit' ? (
-          <AuditScreen height={bodyH} />
-        ) : (
-          <CockpitScreen height={bodyH} width={columns} narrow={narrow} />
-        )}
+        {other}
+        {/* Mounted all along, hidden under a prompt or another screen: ! and Esc only hide and show
+            it. Unmounting it remounted every pane and laid them all out anew on Esc, the slowest key
+            of a log flood (bench/cockpit.bench.test.ts). */}
+        <CockpitScreen height={bodyH} width={columns} narrow={narrow} hidden={other !== null} />
       </Box>
       <ActionBanner maxLines={bannerMax} width={columns} />
       <Footer width={columns} />

@@ -1,11 +1,19 @@
 import { Box } from 'ink';
-import { BreakerPane } from '../components/BreakerPane.js';
-import { ContainersPane } from '../components/ContainersPane.js';
-import { HaltPane } from '../components/HaltPane.js';
-import { HealthPane } from '../components/HealthPane.js';
-import { LogsPane } from '../components/LogsPane.js';
+import { memo } from 'react';
+import { BreakerPane as BreakerPaneAny } from '../components/BreakerPane.js';
+import { ContainersPane as ContainersPaneAny } from '../components/ContainersPane.js';
+import { HaltPane as HaltPaneAny } from '../components/HaltPane.js';
+import { HealthPane as HealthPaneAny } from '../components/HealthPane.js';
+import { LogsPane as LogsPaneAny } from '../components/LogsPane.js';
 import { useCockpit } from '../ui/context.js';
 import { allocate } from '../ui/layout.js';
+
+// Each pane reads the store itself: a new size is the only reason its parent has to draw it again.
+const BreakerPane = memo(BreakerPaneAny);
+const ContainersPane = memo(ContainersPaneAny);
+const HaltPane = memo(HaltPaneAny);
+const HealthPane = memo(HealthPaneAny);
+const LogsPane = memo(LogsPaneAny);
 
 /** The three probes (brain, brain-status, execution) plus borders. */
 const HEALTH_H = 5;
@@ -14,7 +22,19 @@ const HEALTH_H = 5;
  * Wide: status column left, logs right. Narrow (≤ 84 cols): containers | health, then halt | breaker,
  * then logs. Heights come from allocate(), so the panes always fit the rows they are given.
  */
-export function CockpitScreen({ height, width, narrow }: { height: number; width: number; narrow: boolean }) {
+export const CockpitScreen = memo(function CockpitScreen({
+  height,
+  width,
+  narrow,
+  hidden = false,
+}: {
+  height: number;
+  width: number;
+  narrow: boolean;
+  /** Kept mounted but not drawn (under a prompt or another screen). */
+  hidden?: boolean;
+}) {
+  const display = hidden ? 'none' : 'flex';
   const count = useCockpit((s) => s.containers.value.length);
   if (narrow) {
     const topWant = Math.min(Math.max(HEALTH_H, count + 2), Math.max(HEALTH_H, Math.floor(height * 0.3)));
@@ -33,7 +53,7 @@ export function CockpitScreen({ height, width, narrow }: { height: number; width
     // Health keeps room for a probe's name and status (22); containers take the rest, up to 55 %.
     const containersW = width - Math.max(22, width - Math.max(40, Math.floor(width * 0.55)));
     return (
-      <Box flexDirection="column" height={height} width={width} overflow="hidden">
+      <Box display={display} flexDirection="column" height={height} width={width} overflow="hidden">
         {topH ? (
           <Box height={topH}>
             <ContainersPane height={topH} width={containersW} narrow />
@@ -64,7 +84,7 @@ export function CockpitScreen({ height, width, narrow }: { height: number; width
     0,
   );
   return (
-    <Box height={height} width={width} overflow="hidden">
+    <Box display={display} height={height} width={width} overflow="hidden">
       <Box flexDirection="column" width={leftW} height={height} overflow="hidden">
         {containersH ? <ContainersPane height={containersH} width={leftW} narrow={false} /> : null}
         {haltH ? <HaltPane height={haltH} width={leftW} /> : null}
@@ -74,4 +94,4 @@ export function CockpitScreen({ height, width, narrow }: { height: number; width
       <LogsPane height={height} width={width - leftW} />
     </Box>
   );
-}
+});

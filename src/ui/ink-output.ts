@@ -102,13 +102,24 @@ function styleCodes(from: number, to: number): string {
 
 // ---- widths ----
 
+/**
+ * The caches below are bounded by the characters their keys hold, not by their count: one log
+ * pane text is ~7,000 characters, new at each window of a flood, all day long.
+ */
+const CACHED_CHARS = 200_000;
+
 let widths = new Map<string, number>();
+let widthChars = 0;
 function widthOf(text: string): number {
   let w = widths.get(text);
   if (w === undefined) {
     w = stringWidth(text);
-    if (widths.size >= 8000) widths = new Map();
+    if (widthChars > CACHED_CHARS) {
+      widths = new Map();
+      widthChars = 0;
+    }
     widths.set(text, w);
+    widthChars += text.length;
   }
   return w;
 }
@@ -216,10 +227,18 @@ function restartStylesIfFull(): void {
   cellCache = new Map();
   cachedChars = 0;
   lineCache = new Map();
+  lineChars = 0;
 }
 
 /** How many styles are numbered now (tests). */
 export const styleCount = (): number => styleSets.length;
+
+/** The characters each cache holds now (tests). */
+export const cacheSizes = (): { cells: number; lines: number; widths: number } => ({
+  cells: cachedChars,
+  lines: lineChars,
+  widths: widthChars,
+});
 
 const cellWidth = (cells: Cells, i: number): number => (cells.wid ? (cells.wid[i] as number) : 1);
 
@@ -241,6 +260,7 @@ function cellsToString(vals: ArrayLike<string | undefined>, sty: ArrayLike<numbe
 
 /** A text's lines (styles carried across its newlines), each as Ink's styledCharsToString would write it. */
 let lineCache = new Map<string, string[]>();
+let lineChars = 0;
 function linesOf(text: string): string[] {
   let lines = lineCache.get(text);
   if (lines === undefined) {
@@ -253,8 +273,13 @@ function linesOf(text: string): string[] {
         start = i + 1;
       }
     }
-    if (lineCache.size >= 4000) lineCache = new Map();
+    if (lineChars > CACHED_CHARS) {
+      lineCache = new Map();
+      lineChars = 0;
+    }
     lineCache.set(text, lines);
+    // The key and its lines: about twice the text.
+    lineChars += 2 * text.length;
   }
   return lines;
 }

@@ -7,7 +7,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import Output, { styleCount } from '../../src/ui/ink-output.js';
+import Output, { cacheSizes, styleCount } from '../../src/ui/ink-output.js';
 
 type Transformer = (line: string, index: number) => string;
 interface AnyOutput {
@@ -187,5 +187,23 @@ describe('the bundle Output writes what Ink Output writes', () => {
     // 12,000 colours were written; the table starts over past 4,096, between frames.
     expect(peak).toBeGreaterThan(4096);
     expect(styleCount()).toBeLessThan(4096 + 400);
+  });
+
+  it('a day of log windows (a new 7,000-character text each) keeps its caches bounded by characters', () => {
+    let peak = { cells: 0, lines: 0, widths: 0 };
+    for (let frame = 0; frame < 3000; frame++) {
+      const rows = Array.from({ length: 45 }, (_, i) => `\x1b[90m 12:00:0${i % 10}.000 \x1b[39mframe ${frame} row ${i} ${'x'.repeat(120)}`);
+      const out = new Output({ width: 160, height: 46 });
+      out.clip({ x1: 0, x2: 160, y1: 0, y2: 46 });
+      out.write(0, 0, rows.join('\n'), { transformers: [] });
+      out.unclip();
+      out.get();
+      const now = cacheSizes();
+      peak = { cells: Math.max(peak.cells, now.cells), lines: Math.max(peak.lines, now.lines), widths: Math.max(peak.widths, now.widths) };
+    }
+    // ~21 million characters went through; each cache keeps at most its bound plus the last text.
+    expect(peak.cells).toBeLessThan(60_000 + 20_000);
+    expect(peak.lines).toBeLessThan(200_000 + 20_000);
+    expect(peak.widths).toBeLessThan(200_000 + 20_000);
   });
 });

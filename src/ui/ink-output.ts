@@ -264,7 +264,9 @@ let lineChars = 0;
 function linesOf(text: string): string[] {
   let lines = lineCache.get(text);
   if (lines === undefined) {
-    const cells = cellsOf(text);
+    // A text of several lines is read here only, to be cut into its lines (whose cells are cached):
+    // keeping its own cells too held a copy of every log pane text until the cache started over.
+    const cells = text.includes('\n') ? (scanNarrow(text) ?? tokenizeCells(text)) : cellsOf(text);
     lines = [];
     let start = 0;
     for (let i = 0; i <= cells.vals.length; i++) {

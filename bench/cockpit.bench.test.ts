@@ -68,12 +68,24 @@ const nodeOpts = (extra = ''): Record<string, string> => {
 const mallocEnv = (): Record<string, string> =>
   process.env.BENCH_MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.BENCH_MALLOC_ARENA_MAX } : {};
 
-type Mem = BenchEvent & { heapTotal?: number; external?: number; worker?: { total: number } | null };
-/** The cockpit's own memory reading (its bench log), by part. */
-const memParts = (e?: Mem) =>
-  e
-    ? `RSS ${fmt((e.rss ?? 0) / 1048576)} MB, UI heap ${fmt((e.heapTotal ?? 0) / 1048576)} MB, external ${fmt((e.external ?? 0) / 1048576)} MB, worker heap ${fmt((e.worker?.total ?? 0) / 1048576)} MB`
-    : 'n/a';
+type Mem = BenchEvent & {
+  heapTotal?: number;
+  heapUsed?: number;
+  external?: number;
+  worker?: { total: number } | null;
+  /** V8's spaces, "used/committed" KB. */
+  spaces?: Record<string, string>;
+};
+/** The cockpit's own memory reading (its bench log), by part; the UI heap's spaces that hold over 1 MB. */
+const memParts = (e?: Mem) => {
+  if (!e) return 'n/a';
+  const spaces = Object.entries(e.spaces ?? {})
+    .map(([name, v]) => [name, v.split('/').map(Number)] as const)
+    .filter(([, [, committed = 0]]) => committed > 1024)
+    .map(([name, [used = 0, committed = 0]]) => `${name.replace(/_space$/, '')} ${fmt(used / 1024)}/${fmt(committed / 1024)}`)
+    .join(', ');
+  return `RSS ${fmt((e.rss ?? 0) / 1048576)} MB, UI heap ${fmt((e.heapTotal ?? 0) / 1048576)} MB (used ${fmt((e.heapUsed ?? 0) / 1048576)}; used/committed MB by space: ${spaces}), external ${fmt((e.external ?? 0) / 1048576)} MB, worker heap ${fmt((e.worker?.total ?? 0) / 1048576)} MB`;
+};
 
 /** The UI thread's garbage collections summed over the cockpit's `mem` records, by kind. */
 function gcSummary(mems: Array<Mem & { gc?: Record<string, { n: number; ms: number }> }>): string {

@@ -8,7 +8,7 @@ import { Box, Text } from 'ink';
 import { render } from 'ink-testing-library';
 import type { ReactNode } from 'react';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fitColumns, logRowLines } from '../../src/components/LogsPane.js';
+import { fitColumns, logRowLines } from '../../src/components/log-row.js';
 import { theme } from '../../src/components/theme.js';
 import type { WireLine } from '../../src/services/logs/protocol.js';
 

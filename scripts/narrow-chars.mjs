@@ -4,7 +4,7 @@
 // them only is as wide as it is long, so string-width and Ink's line diff may skip the grapheme
 // segmenter and the emoji regexes for it (scripts/bundle.mjs). Checked against string-width itself
 // character by character, so an update of it can only shrink the set, never make a width wrong.
-import stringWidth from 'string-width';
+import { isNarrowAlone } from '../src/text/narrow.ts';
 
 /** Candidate blocks (inclusive code point ranges). */
 const CANDIDATES = [
@@ -14,14 +14,6 @@ const CANDIDATES = [
   [0x2190, 0x23ff], // arrows, mathematical operators, miscellaneous technical
   [0x2500, 0x27bf], // box drawing, blocks, geometric shapes, symbols, dingbats
 ];
-
-const segmenter = new Intl.Segmenter();
-
-/** One cell wide alone and beside itself, and its own grapheme cluster between letters. */
-function isNarrowAlone(ch) {
-  if (stringWidth(ch) !== 1 || stringWidth(ch + ch) !== 2) return false;
-  return [...segmenter.segment(`x${ch}${ch}x`)].length === 4;
-}
 
 /** The code points, as inclusive ranges. */
 export function narrowRanges() {

@@ -22,6 +22,7 @@ import {
   tokenize,
 } from '@alcalzone/ansi-tokenize';
 import stringWidth from 'string-width';
+import { isNarrowAlone } from '../text/narrow.js';
 
 type Transformer = (line: string, index: number) => string;
 interface Clip {
@@ -131,23 +132,18 @@ function widthOf(text: string): number {
  */
 const narrow = new Uint8Array(0x3000);
 for (let c = 0x20; c < 0x7f; c++) narrow[c] = 1;
-const segmenter = new Intl.Segmenter();
-const ignorable = /^\p{Default_Ignorable_Code_Point}+$/u;
 function isNarrow(c: number): boolean {
   if (c >= 0x3000 || (c >= 0xd800 && c <= 0xdfff)) return false;
   let k = narrow[c];
   if (k === 0) {
-    const ch = String.fromCharCode(c);
-    const ok =
-      c >= 0xa0 &&
-      !ignorable.test(ch) &&
-      stringWidth(ch) === 1 &&
-      stringWidth(ch + ch) === 2 &&
-      [...segmenter.segment(`x${ch}${ch}x`)].length === 4;
-    narrow[c] = k = ok ? 1 : 2;
+    k = c >= 0xa0 && isNarrowAlone(String.fromCharCode(c)) ? 1 : 2;
+    narrow[c] = k;
   }
   return k === 1;
 }
+
+/** What Ink drops from a write: characters that are default-ignorable only (zero width, joiners). */
+const ignorable = /^\p{Default_Ignorable_Code_Point}+$/u;
 
 // ---- a text's cells ----
 
@@ -295,7 +291,7 @@ function sliceColumns(line: string, from: number, to: number): string {
   const sty: number[] = [];
   let column = 0;
   for (let i = 0; i < cells.vals.length; i++) {
-    const width = cells.wid ? (cells.wid[i] as number) : 1;
+    const width = cellWidth(cells, i);
     const start = column;
     column += width;
     if (column <= from) continue;

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import Output, { cacheSizes, styleCount } from '../../src/ui/ink-output.js';
+import { seeded } from '../helpers/seeded.js';
 
 type Transformer = (line: string, index: number) => string;
 interface AnyOutput {
@@ -142,11 +143,8 @@ describe('the bundle Output writes what Ink Output writes', () => {
   });
 
   it('a seeded random mix of 1,500 frames', () => {
-    let seed = 42;
-    const rnd = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed % n;
-    };
+    const next = seeded(42);
+    const rnd = (n: number) => next() % n;
     const transformerSets: Transformer[][] = [[], [], [colour], [upper], [colour, byIndex]];
     for (let frame = 0; frame < 1500; frame++) {
       const width = 1 + rnd(40);

@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
+import { seeded } from '../helpers/seeded.js';
 // @ts-expect-error: a build script (plain .mjs, no types)
 import { narrowRanges, narrowStringPattern, SGR_OR_NEWLINE } from '../../scripts/narrow-chars.mjs';
 
@@ -21,11 +22,7 @@ describe('narrow characters (the width shortcut for borders and markers)', () =>
   });
 
   it('any string of them is as wide as it is long, by string-width itself', () => {
-    let seed = 7;
-    const next = () => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed;
-    };
+    const next = seeded(7);
     for (let n = 0; n < 3000; n++) {
       const s = Array.from({ length: 1 + (next() % 40) }, () => chars[next() % chars.length]).join('');
       expect(stringWidth(s), JSON.stringify(s)).toBe(s.length);
@@ -49,11 +46,7 @@ describe("Ink's sanitizer leaves narrow text with SGR unchanged (the bundle's sh
   const sgr = ['\x1b[m', '\x1b[0m', '\x1b[31m', '\x1b[39m', '\x1b[1;3;90m', '\x1b[38;5;208m', '\x1b[38;2;1;2;3m', '\x1b[;m', '\n'];
 
   it('for 3,000 random texts of them', () => {
-    let seed = 11;
-    const next = () => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed;
-    };
+    const next = seeded(11);
     for (let n = 0; n < 3000; n++) {
       const parts = Array.from({ length: 1 + (next() % 30) }, () =>
         next() % 4 === 0 ? (sgr[next() % sgr.length] as string) : (chars[next() % chars.length] as string),

@@ -39,7 +39,7 @@ type Operation =
 /** A text as terminal cells: each cell's characters, style number and width (null: all 1). */
 interface Cells {
   vals: string[];
-  sty: number[];
+  sty: ArrayLike<number>;
   wid: number[] | null;
 }
 
@@ -114,7 +114,9 @@ let widthChars = 0;
 function widthOf(text: string): number {
   let w = widths.get(text);
   if (w === undefined) {
-    w = stringWidth(text);
+    // Narrow characters are one column each, escape sequences none: no need for string-width's pass.
+    const narrow = text.includes('\n') ? -1 : scanNarrowInto(text);
+    w = narrow >= 0 ? narrow : stringWidth(text);
     if (widthChars > CACHED_CHARS) {
       widths = new Map();
       widthChars = 0;
@@ -147,33 +149,56 @@ const ignorable = /^\p{Default_Ignorable_Code_Point}+$/u;
 
 // ---- a text's cells ----
 
-/** One scan for narrow characters, newlines and SGR sequences; null when anything else is in it. */
-function scanNarrow(text: string): Cells | null {
-  const vals: string[] = [];
-  const sty: number[] = [];
+/**
+ * One scan for narrow characters, newlines and SGR sequences into the scratch arrays below (a
+ * frame's texts are scanned one after another, so one pair serves them all): the number of cells,
+ * or -1 when anything else is in the text.
+ */
+let scanCodes = new Uint16Array(1024);
+let scanSty = new Int32Array(1024);
+function scanNarrowInto(text: string): number {
+  if (scanCodes.length < text.length) {
+    scanCodes = new Uint16Array(text.length * 2);
+    scanSty = new Int32Array(text.length * 2);
+  }
+  let n = 0;
   let style = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x1b) {
-      if (text.charCodeAt(i + 1) !== 0x5b) return null;
+      if (text.charCodeAt(i + 1) !== 0x5b) return -1;
       let j = i + 2;
       for (; j < text.length; j++) {
         const d = text.charCodeAt(j);
         if (!((d >= 0x30 && d <= 0x39) || d === 0x3b)) break;
       }
-      if (text.charCodeAt(j) !== 0x6d) return null;
+      if (text.charCodeAt(j) !== 0x6d) return -1;
       const next = styleAfter(style, text.slice(i, j + 1));
-      if (next === undefined) return null;
+      if (next === undefined) return -1;
       style = next;
       i = j;
     } else if (c === 0x0a || isNarrow(c)) {
-      vals.push(text[i] as string);
-      sty.push(style);
+      scanCodes[n] = c;
+      scanSty[n] = style;
+      n++;
     } else {
-      return null;
+      return -1;
     }
   }
-  return { vals, sty, wid: null };
+  return n;
+}
+
+/** One string per narrow code unit, made once: a cell's value without a new string per frame. */
+const charStrings: string[] = [];
+const charString = (c: number): string => (charStrings[c] ??= String.fromCharCode(c));
+
+/** A narrow text's cells, or null when anything else is in it. */
+function scanNarrow(text: string): Cells | null {
+  const n = scanNarrowInto(text);
+  if (n < 0) return null;
+  const vals = new Array<string>(n);
+  for (let i = 0; i < n; i++) vals[i] = charString(scanCodes[i] as number);
+  return { vals, sty: scanSty.slice(0, n), wid: null };
 }
 
 /** Ink's own reading (grapheme clusters, any escape sequence), for texts the scan does not take. */
@@ -229,64 +254,157 @@ function restartStylesIfFull(): void {
 /** How many styles are numbered now (tests). */
 export const styleCount = (): number => styleSets.length;
 
-/** The characters each cache holds now (tests). */
-export const cacheSizes = (): { cells: number; lines: number; widths: number } => ({
+/** The characters each cache holds now, and the code units of scratch kept between frames (tests). */
+export const cacheSizes = (): { cells: number; lines: number; widths: number; scratch: number } => ({
   cells: cachedChars,
   lines: lineChars,
   widths: widthChars,
+  scratch: scanCodes.length + built.length,
 });
 
 const cellWidth = (cells: Cells, i: number): number => (cells.wid ? (cells.wid[i] as number) : 1);
 
+/** One huge text (a pasted blob, say) must not keep its size of scratch for the rest of the day. */
+const SCRATCH_KEPT = 64 * 1024;
+function releaseLargeScratch(): void {
+  if (scanCodes.length > SCRATCH_KEPT) {
+    scanCodes = new Uint16Array(1024);
+    scanSty = new Int32Array(1024);
+  }
+  if (built.length > SCRATCH_KEPT) built = new Uint16Array(1024);
+}
+
+// ---- strings built from code units (one flat string per line, not a chain of concatenations) ----
+
+let built = new Uint16Array(1024);
+let builtLength = 0;
+function append(text: string): void {
+  const end = builtLength + text.length;
+  if (end > built.length) {
+    const bigger = new Uint16Array(Math.max(end, built.length * 2));
+    bigger.set(built.subarray(0, builtLength));
+    built = bigger;
+  }
+  for (let i = 0; i < text.length; i++) built[builtLength++] = text.charCodeAt(i);
+}
+/** The string appended since the last take, and a fresh start. */
+function take(): string {
+  let out = '';
+  // fromCharCode takes its code units as arguments: a few thousand at a time.
+  for (let at = 0; at < builtLength; at += 4096) {
+    out += String.fromCharCode.apply(null, built.subarray(at, Math.min(at + 4096, builtLength)) as unknown as number[]);
+  }
+  builtLength = 0;
+  return out;
+}
+
 /** Cells from..to as a string, as Ink's styledCharsToString writes them. */
 function cellsToString(vals: ArrayLike<string | undefined>, sty: ArrayLike<number>, from: number, to: number): string {
-  let out = '';
+  builtLength = 0;
   let last = -1;
   for (let i = from; i < to; i++) {
     const v = vals[i];
     if (v === undefined) continue;
     const s = sty[i] as number;
-    if (last === -1) out += styleCodes(-1, s);
-    else if (s !== last) out += styleCodes(last, s);
-    out += v;
+    if (last === -1) append(styleCodes(-1, s));
+    else if (s !== last) append(styleCodes(last, s));
+    append(v);
     last = s;
   }
-  return last === -1 ? out : out + styleCodes(last, 0);
+  if (last !== -1) append(styleCodes(last, 0));
+  return take();
 }
 
-/** A text's lines (styles carried across its newlines), each as Ink's styledCharsToString would write it. */
-let lineCache = new Map<string, string[]>();
+/** Scanned cells from..to (scanNarrowInto's scratch) as a string, as cellsToString writes them. */
+function scannedToString(from: number, to: number): string {
+  builtLength = 0;
+  let last = -1;
+  for (let i = from; i < to; i++) {
+    const s = scanSty[i] as number;
+    if (last === -1) append(styleCodes(-1, s));
+    else if (s !== last) append(styleCodes(last, s));
+    if (builtLength === built.length) {
+      const bigger = new Uint16Array(built.length * 2);
+      bigger.set(built);
+      built = bigger;
+    }
+    built[builtLength++] = scanCodes[i] as number;
+    last = s;
+  }
+  if (last !== -1) append(styleCodes(last, 0));
+  return take();
+}
+
+/**
+ * A text's lines (styles carried across its newlines), each as Ink's styledCharsToString would write
+ * it, and its widest line in columns.
+ */
+interface Lines {
+  lines: string[];
+  /** Columns of the widest line; worked out when a clip needs it. */
+  widest?: number;
+}
+let lineCache = new Map<string, Lines>();
 let lineChars = 0;
-function linesOf(text: string): string[] {
-  let lines = lineCache.get(text);
-  if (lines === undefined) {
-    // A text of several lines is read here only, to be cut into its lines (whose cells are cached):
-    // keeping its own cells too held a copy of every log pane text until the cache started over.
-    const cells = text.includes('\n') ? (scanNarrow(text) ?? tokenizeCells(text)) : cellsOf(text);
-    lines = [];
-    let start = 0;
-    for (let i = 0; i <= cells.vals.length; i++) {
-      if (i === cells.vals.length || cells.vals[i] === '\n') {
-        lines.push(cellsToString(cells.vals, cells.sty, start, i));
-        start = i + 1;
-      }
+function linesOf(text: string): Lines {
+  let entry = lineCache.get(text);
+  if (entry === undefined) {
+    if (text.includes('\n')) entry = splitLines(text);
+    else {
+      const cells = cellsOf(text);
+      entry = { lines: [cellsToString(cells.vals, cells.sty, 0, cells.vals.length)] };
     }
     if (lineChars > CACHED_CHARS) {
       lineCache = new Map();
       lineChars = 0;
     }
-    lineCache.set(text, lines);
+    lineCache.set(text, entry);
     // The key and its lines: about twice the text.
     lineChars += 2 * text.length;
   }
-  return lines;
+  return entry;
+}
+
+/**
+ * A text of several lines is read here only, to be cut into its lines (whose cells are cached when
+ * they are drawn): keeping its own cells too held a copy of every log pane text until the cache
+ * started over. A narrow one is cut straight from the scan, its widest line counted on the way.
+ */
+function splitLines(text: string): Lines {
+  const lines: string[] = [];
+  const n = scanNarrowInto(text);
+  if (n >= 0) {
+    let widest = 0;
+    let start = 0;
+    for (let i = 0; i <= n; i++) {
+      if (i === n || scanCodes[i] === 0x0a) {
+        lines.push(scannedToString(start, i));
+        widest = Math.max(widest, i - start);
+        start = i + 1;
+      }
+    }
+    return { lines, widest };
+  }
+  const cells = tokenizeCells(text);
+  let start = 0;
+  for (let i = 0; i <= cells.vals.length; i++) {
+    if (i === cells.vals.length || cells.vals[i] === '\n') {
+      lines.push(cellsToString(cells.vals, cells.sty, start, i));
+      start = i + 1;
+    }
+  }
+  return { lines };
 }
 
 /** A line cut to columns from..to; a wide character cut in half becomes a space with its styles. */
 function sliceColumns(line: string, from: number, to: number): string {
   if (from >= to) return '';
   const cells = cellsOf(line);
-  if (from === 0 && !cells.wid && to >= cells.vals.length) return line;
+  if (!cells.wid) {
+    // One column per cell: the columns are the cells' own positions.
+    if (from === 0 && to >= cells.vals.length) return line;
+    return cellsToString(cells.vals, cells.sty, from, Math.min(to, cells.vals.length));
+  }
   const vals: string[] = [];
   const sty: number[] = [];
   let column = 0;
@@ -328,6 +446,29 @@ interface Row {
   sty: number[];
 }
 
+/**
+ * The grid, kept between frames and blanked for each: a frame's rows live only inside get(), and a
+ * new grid per frame was a third of what a flood's frames allocated.
+ */
+let grid: Row[] = [];
+let gridWidth = -1;
+function blankRows(width: number, height: number): Row[] {
+  if (width !== gridWidth) {
+    grid = [];
+    gridWidth = width;
+  }
+  while (grid.length < height) grid.push({ vals: new Array<string>(width).fill(' '), sty: new Array<number>(width).fill(0) });
+  if (grid.length > height) grid.length = height;
+  for (const row of grid) {
+    // A write past the right edge lengthened the row (as Ink's rows do): back to the width first.
+    row.vals.length = width;
+    row.sty.length = width;
+    row.vals.fill(' ');
+    row.sty.fill(0);
+  }
+  return grid;
+}
+
 export default class Output {
   readonly width: number;
   readonly height: number;
@@ -355,10 +496,7 @@ export default class Output {
     restartStylesIfFull();
     // As many cells as Ink's `x < width` loop makes (a fractional size rounds up).
     const width = Math.max(0, Math.ceil(this.width));
-    const rows: Row[] = [];
-    for (let y = 0; y < this.height; y++) {
-      rows.push({ vals: new Array<string>(width).fill(' '), sty: new Array<number>(width).fill(0) });
-    }
+    const rows = blankRows(width, this.height);
     const clips: Clip[] = [];
     for (const op of this.operations) {
       if (op.type === 'clip') clips.push(intersect(clips.at(-1), op.clip));
@@ -367,19 +505,22 @@ export default class Output {
     }
     const out: string[] = [];
     for (const row of rows) out.push(cellsToString(row.vals, row.sty, 0, row.vals.length).trimEnd());
+    releaseLargeScratch();
     return { output: out.join('\n'), height: rows.length };
   }
 
   private apply(rows: Row[], op: Extract<Operation, { type: 'write' }>, clip: Clip | undefined): void {
     const { text, transformers } = op;
     let { x, y } = op;
-    let lines = linesOf(text);
+    const entry = linesOf(text);
+    let lines = entry.lines;
     if (clip) {
       if (isClipEmpty(clip)) return;
       const clipX = typeof clip.x1 === 'number' && typeof clip.x2 === 'number';
       const clipY = typeof clip.y1 === 'number' && typeof clip.y2 === 'number';
       if (clipX) {
-        const width = widestLine(text);
+        entry.widest ??= widestLine(text);
+        const width = entry.widest;
         if (x + width < (clip.x1 as number) || x > (clip.x2 as number)) return;
       }
       if (clipY && (y + lines.length < (clip.y1 as number) || y > (clip.y2 as number))) return;

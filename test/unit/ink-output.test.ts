@@ -129,6 +129,19 @@ describe('the bundle Output writes what Ink Output writes', () => {
     ]);
   });
 
+  it('frames one after another on the same grid: a write past the right edge leaves nothing for the next frame', () => {
+    // The grid is kept between frames (src/ui/ink-output.ts): each frame must still start from a blank one.
+    same(8, 2, [
+      ['w', 2, 0, red('past the right edge'), []],
+      ['w', 0, 1, '漢字漢字漢字', []],
+    ]);
+    same(8, 2, [['w', 12, 0, 'x', []]]); // a gap past the edge: Ink leaves it empty, so must we
+    same(8, 2, [['w', 0, 0, 'ab', []]]);
+    same(8, 3, [['w', 0, 2, 'taller', []]]);
+    same(8, 1, [['w', 0, 0, bold('shorter'), []]]);
+    same(5, 2, [['w', 0, 1, 'narrower', []]]);
+  });
+
   it('nested and empty clips', () => {
     same(20, 5, [
       ['c', { x1: 2, x2: 15, y1: 1, y2: 4 }],
@@ -203,5 +216,11 @@ describe('the bundle Output writes what Ink Output writes', () => {
     expect(peak.cells).toBeLessThan(60_000 + 20_000);
     expect(peak.lines).toBeLessThan(200_000 + 20_000);
     expect(peak.widths).toBeLessThan(200_000 + 20_000);
+  });
+
+  it('one huge text does not keep its size of scratch after its frame', () => {
+    const huge = `${'\x1b[31mred\x1b[39m '.repeat(20_000)}\n${'y'.repeat(300_000)}`;
+    expect(same(40, 3, [['w', 0, 0, huge, []]])).toContain('red');
+    expect(cacheSizes().scratch).toBeLessThanOrEqual(2 * 64 * 1024);
   });
 });

@@ -86,25 +86,33 @@ const narrowFastPath = {
   name: 'narrow-fast-path',
   setup(b) {
     const pattern = JSON.stringify(narrowStringPattern());
-    const patch = (filter, from, to, what) =>
+    // Each [from, to] must occur once in the file.
+    const patchAll = (filter, pairs, what) =>
       b.onLoad({ filter }, async (args) => {
         const { readFile } = await import('node:fs/promises');
-        const src = await readFile(args.path, 'utf8');
-        return {
-          contents: `const __narrowString = new RegExp(${pattern}, 'u');\n${replaceOnce(src, from, to, `${what} (a narrow-text patch)`)}`,
-          loader: 'js',
-        };
+        let src = await readFile(args.path, 'utf8');
+        for (const [from, to] of pairs) src = replaceOnce(src, from, to, `${what} (a narrow-text patch)`);
+        return { contents: `const __narrowString = new RegExp(${pattern}, 'u');\n${src}`, loader: 'js' };
       });
+    const patch = (filter, from, to, what) => patchAll(filter, [[from, to]], what);
     patch(
       /[\\/]string-width[\\/]index\.js$/,
       'if (/^[\\u0020-\\u007E]*$/.test(string)) {',
       'if (__narrowString.test(string)) {',
       'string-width',
     );
-    patch(
+    // Ink's changed-line update strips, lists and measures every changed line's colour codes into
+    // new strings and match objects: src/ui/line-update.ts answers for narrow lines with one scan
+    // each (the same string: test/unit/line-update.test.ts), Ink's own code for the rest.
+    patchAll(
       /[\\/]ink[\\/]build[\\/]line-update\.js$/,
-      'const printableAscii = /^[ -~]*$/u;',
-      'const printableAscii = __narrowString;',
+      [
+        ['const printableAscii = /^[ -~]*$/u;', 'const printableAscii = __narrowString;'],
+        [
+          'export default function lineUpdate(previous, next, columns) {\n',
+          `import { narrowLineUpdate as __narrowLineUpdate } from ${JSON.stringify(resolve('dist/src/ui/line-update.js'))};\nexport default function lineUpdate(previous, next, columns) {\n    const __narrow = __narrowLineUpdate(previous, next, columns, __narrowString, ansiEscapes);\n    if (__narrow !== undefined) return __narrow;\n`,
+        ],
+      ],
       "ink's line-update.js",
     );
     // Ink sanitizes every text node at each layout and each frame, tokenizing it character by

@@ -5,6 +5,7 @@ import type { ProbeResult } from '../state/types.js';
 import { age, latencyBucket, pad } from './format.js';
 import { Pane } from './Pane.js';
 import { theme } from './theme.js';
+import { compareNames } from '../text/plain-format.js';
 
 const COLOR: Record<string, string> = {
   healthy: theme.ok,
@@ -30,7 +31,7 @@ export function HealthPane({ height, width }: { height: number; width: number })
   const rows = useCockpit(
     useShallow((s) =>
       Object.values(s.probes)
-        .sort((a, b) => a.name.localeCompare(b.name))
+        .sort((a, b) => compareNames(a.name, b.name))
         .map((p) => rowKey(p, Date.now())),
     ),
   );

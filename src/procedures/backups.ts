@@ -1,6 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { visibleControls } from '../text/safe-text.js';
+import { compareNames } from '../text/plain-format.js';
 
 export interface BackupFile {
   /** The file name as it is on disk (what the restore command is given). */
@@ -33,7 +34,7 @@ export function listBackups(dir: string): { ok: true; files: BackupFile[] } | { 
       // Removed meanwhile (the backup script prunes old files).
     }
   }
-  files.sort((a, b) => b.mtimeMs - a.mtimeMs || a.name.localeCompare(b.name));
+  files.sort((a, b) => b.mtimeMs - a.mtimeMs || compareNames(a.name, b.name));
   return { ok: true, files };
 }
 

@@ -14,6 +14,7 @@ import { followLogs, type LogOptions, type OnLogData, type OnLogEnd } from './en
 import { ConnectionMonitor } from './engine/monitor.js';
 import { createModem } from './engine/modem.js';
 import type { SshTransport } from './engine/ssh.js';
+import { compareNames } from '../text/plain-format.js';
 
 export type { EngineFailure, EngineResult, ExecOutput, PathStat };
 
@@ -98,7 +99,7 @@ export class Engine {
           return data ? toContainerInfo(data) : null;
         }),
       );
-      return infos.filter((c): c is ContainerInfo => c !== null).sort((a, b) => a.name.localeCompare(b.name));
+      return infos.filter((c): c is ContainerInfo => c !== null).sort((a, b) => compareNames(a.name, b.name));
     });
   }
 

@@ -12,6 +12,7 @@ import type { EvidenceMatcher } from './evidence.js';
 import type { LogRing } from './ring.js';
 import { clockOf, LineLevels, parseLogLine } from './parse.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from './sanitize.js';
+import { groupDigits } from '../../text/plain-format.js';
 
 type StreamName = 'stdout' | 'stderr';
 
@@ -225,7 +226,7 @@ export class LogStream {
       seq: this.seq++,
       stream: 'stdout',
       level: 'WARN',
-      text: `⏭ skipped ${dropped.toLocaleString('en-US')} lines${seconds} to stay live`,
+      text: `⏭ skipped ${groupDigits(dropped)} lines${seconds} to stay live`,
     };
   }
 

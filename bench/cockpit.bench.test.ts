@@ -228,8 +228,8 @@ it.runIf(ONLY.has('idle'))(
   'idle CPU and RSS with 8 containers, default probes, dashboard 1/s',
   async () => {
     // Three processes in the same window: the cockpit as an operator runs it (the measured figures),
-    // a second one with the bench log on (what its frames and memory went on: the log's own
-    // records cost ~0.15 % of a core, so they stay out of the measured one), and the floor.
+    // a second one with the bench log on (what its frames and memory went on; the log adds its own
+    // work, a GC observer and readings every 5 s, so it stays out of the measured one), and the floor.
     const log = benchFile('idle');
     const env = { TITAN_TUI_PROBES_INTERVAL_MS: IDLE_PROBES_MS, ...nodeOpts() };
     const t = new TmuxSession([], stack.env(env), COLS, ROWS);

@@ -278,13 +278,17 @@ function releaseLargeScratch(): void {
 
 let built = new Uint16Array(1024);
 let builtLength = 0;
-function append(text: string): void {
-  const end = builtLength + text.length;
+/** Room for `extra` more code units. */
+function reserve(extra: number): void {
+  const end = builtLength + extra;
   if (end > built.length) {
     const bigger = new Uint16Array(Math.max(end, built.length * 2));
     bigger.set(built.subarray(0, builtLength));
     built = bigger;
   }
+}
+function append(text: string): void {
+  reserve(text.length);
   for (let i = 0; i < text.length; i++) built[builtLength++] = text.charCodeAt(i);
 }
 /** The string appended since the last take, and a fresh start. */
@@ -323,11 +327,7 @@ function scannedToString(from: number, to: number): string {
     const s = scanSty[i] as number;
     if (last === -1) append(styleCodes(-1, s));
     else if (s !== last) append(styleCodes(last, s));
-    if (builtLength === built.length) {
-      const bigger = new Uint16Array(built.length * 2);
-      bigger.set(built);
-      built = bigger;
-    }
+    reserve(1);
     built[builtLength++] = scanCodes[i] as number;
     last = s;
   }

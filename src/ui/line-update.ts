@@ -76,6 +76,9 @@ function narrowTextLength(s: string, narrow: RegExp, record: boolean): number {
   return text;
 }
 
+/** The line rewritten whole: from column 0, the rest of the row erased first. */
+const wholeLine = (next: string, escapes: Escapes): string => escapes.cursorTo(0) + escapes.eraseEndLine + next;
+
 /**
  * What Ink's lineUpdate(previous, next, columns) returns, for two lines whose text (colour codes
  * aside) is narrow; undefined for anything else, which Ink's own code then handles. `narrow` is the
@@ -91,8 +94,7 @@ export function narrowLineUpdate(
   if (columns === undefined || Number.isNaN(columns) || columns < 1) return undefined;
   let common = 0;
   while (common < previous.length && common < next.length && previous.charCodeAt(common) === next.charCodeAt(common)) common++;
-  const full = escapes.cursorTo(0) + escapes.eraseEndLine + next;
-  if (common === 0) return full;
+  if (common === 0) return wholeLine(next, escapes);
   const previousText = narrowTextLength(previous, narrow, false);
   if (previousText < 0) return undefined;
   const nextText = narrowTextLength(next, narrow, true);
@@ -112,7 +114,7 @@ export function narrowLineUpdate(
     column + Math.max(0, previousText - textLimit) > columns ||
     column + Math.max(0, nextText - textLimit) > columns
   ) {
-    return full;
+    return wholeLine(next, escapes);
   }
   let offset = textLimit;
   let styles = '';
@@ -124,5 +126,6 @@ export function narrowLineUpdate(
     styles += next.slice(at, at + length);
   }
   const partial = escapes.cursorTo(column) + escapes.eraseEndLine + styles + next.slice(offset);
-  return partial.length < full.length ? partial : full;
+  const whole = wholeLine(next, escapes);
+  return partial.length < whole.length ? partial : whole;
 }

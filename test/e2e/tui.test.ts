@@ -37,8 +37,15 @@ afterAll(async () => {
 describe('the cockpit in tmux', () => {
   it('shows every pane, and the container list matches docker ps', async () => {
     const t = open();
+    // Every badge is awaited, NATS's too: on a loaded machine the bus can still be connecting (NATS◌)
+    // when the engine and the probes have answered.
     const screen = await t.waitFor(
-      (s) => /DOCKER●/.test(s) && /EXEC●/.test(s) && /BRAIN●/.test(s) && new RegExp(`${stack.names.execution}\\s+running`).test(s),
+      (s) =>
+        /NATS●/.test(s) &&
+        /DOCKER●/.test(s) &&
+        /EXEC●/.test(s) &&
+        /BRAIN●/.test(s) &&
+        new RegExp(`${stack.names.execution}\\s+running`).test(s),
       20_000,
     );
     for (const title of ['Containers', 'Execution halt', 'Circuit breaker', 'Health', 'Logs']) expect(screen).toContain(title);

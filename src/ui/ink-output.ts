@@ -23,6 +23,7 @@ import {
 } from '@alcalzone/ansi-tokenize';
 import stringWidth from 'string-width';
 import { isNarrowAlone } from '../text/narrow.js';
+import { sgrLengthAt } from '../text/sgr.js';
 
 type Transformer = (line: string, index: number) => string;
 interface Clip {
@@ -166,17 +167,12 @@ function scanNarrowInto(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x1b) {
-      if (text.charCodeAt(i + 1) !== 0x5b) return -1;
-      let j = i + 2;
-      for (; j < text.length; j++) {
-        const d = text.charCodeAt(j);
-        if (!((d >= 0x30 && d <= 0x39) || d === 0x3b)) break;
-      }
-      if (text.charCodeAt(j) !== 0x6d) return -1;
-      const next = styleAfter(style, text.slice(i, j + 1));
+      const length = sgrLengthAt(text, i);
+      if (length === 0) return -1;
+      const next = styleAfter(style, text.slice(i, i + length));
       if (next === undefined) return -1;
       style = next;
-      i = j;
+      i += length - 1;
     } else if (c === 0x0a || isNarrow(c)) {
       scanCodes[n] = c;
       scanSty[n] = style;

@@ -10,6 +10,7 @@
  * (bench/cockpit.bench.test.ts, BENCH_ALLOC_PROFILE). Here lines of narrow characters and colour
  * codes (every pane line, every log line) are read with one scan each, into scratch arrays.
  */
+import { sgrLengthAt } from '../text/sgr.js';
 
 interface Escapes {
   cursorTo(x: number): string;
@@ -23,17 +24,6 @@ let codeLength = new Int32Array(64);
 /** Code units < 0x2800 known to be in the build's narrow set: 0 not known yet, 1 yes, 2 no. */
 const narrowKnown = new Uint8Array(0x2800);
 
-/** The length of the colour code at i, or 0 when there is none (Ink's /\u{1B}\[[\d;]*m/u). */
-function codeLengthAt(s: string, i: number): number {
-  if (s.charCodeAt(i) !== 0x1b || s.charCodeAt(i + 1) !== 0x5b) return 0;
-  let j = i + 2;
-  for (; j < s.length; j++) {
-    const c = s.charCodeAt(j);
-    if (!((c >= 0x30 && c <= 0x39) || c === 0x3b)) break;
-  }
-  return s.charCodeAt(j) === 0x6d ? j + 1 - i : 0;
-}
-
 /**
  * The characters of `s` outside colour codes, when all of them are narrow (one column each, their
  * own grapheme): then the line is as wide as that count. -1 otherwise (a control character, an
@@ -45,7 +35,7 @@ function narrowTextLength(s: string, narrow: RegExp, record: boolean): number {
   let text = 0;
   if (record) codes = 0;
   for (let i = 0; i < s.length; i++) {
-    const length = codeLengthAt(s, i);
+    const length = sgrLengthAt(s, i);
     if (length > 0) {
       if (record) {
         if (codes === codeAt.length) {

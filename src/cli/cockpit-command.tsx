@@ -1,7 +1,6 @@
 import { render } from 'ink';
-import type { LoadedConfig } from '../config/load.js';
 import { ConfigError } from '../config/load.js';
-import { createRuntime, type Runtime } from '../runtime.js';
+import type { Runtime } from '../runtime.js';
 import { App } from '../screens/App.js';
 import { benchProbe } from './bench-log.js';
 import { composeCockpit } from './compose-cockpit.js';
@@ -156,8 +155,8 @@ function firstData(ready: () => boolean, subscribe: (cb: () => void) => () => vo
   });
 }
 
-export async function cockpitCommand(loaded: LoadedConfig): Promise<number> {
-  const rt = createRuntime(loaded);
+/** Runs the cockpit on a runtime already started (./cockpit-runtime.ts) and exits when it quits. */
+export async function cockpitCommand(rt: Runtime): Promise<number> {
   const code = await runCockpit(rt);
   // Sockets (dockerode keep-alive, NATS) must not keep a quitting cockpit alive.
   setTimeout(() => process.exit(code), 200).unref();

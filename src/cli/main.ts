@@ -29,7 +29,15 @@ const HANDLERS: Record<string, Handler> = {
     return 0;
   },
   // Literal imports, loaded only when used (and followable by the bundler).
-  '': async (loaded) => (await import('./cockpit-command.js')).cockpitCommand(loaded),
+  // The cockpit's services start first; its screen's code loads while their answers come in.
+  '': async (loaded) => {
+    const rt = (await import('./cockpit-runtime.js')).startCockpitRuntime(loaded);
+    const ui = await import('./cockpit-command.js').catch(async (e: unknown) => {
+      await rt.stop();
+      throw e;
+    });
+    return ui.cockpitCommand(rt);
+  },
   demo: async (loaded) => (await import('./demo-command.js')).demoCommand(loaded),
   // `run` re-reads argv: --confirm may repeat, once per destructive step.
   run: async (loaded, _cmd, argv) => (await import('./run-command.js')).runCommand(loaded, argv),

@@ -66,6 +66,15 @@ describe('titan-tui on the command line', () => {
     expect(r.err).toMatch(/--confirm FLATTEN/);
   });
 
+  it('the cockpit without a terminal: exit 2 at once, with what to use instead (no service left running)', () => {
+    // The cockpit's services start before its screen loads (src/cli/cockpit-runtime.ts); without a
+    // terminal none may start: an open NATS or Docker socket would keep the process from exiting
+    // (spawnSync's timeout would end it, with no exit code).
+    const r = cli([]);
+    expect(r.code, r.err).toBe(2);
+    expect(r.err).toMatch(/needs a terminal.*titan-tui status/);
+  });
+
   it('read-only registers no action: exit 2', () => {
     const r = cli(['halt', '--confirm', 'HALT', '--read-only']);
     expect(r.code).toBe(2);

@@ -14,7 +14,7 @@
  *   npm run bench -- cockpit
  * Knobs: BENCH_STARTS (5), BENCH_IDLE_SEC (60), BENCH_FLOOD_SEC (25), BENCH_FLOOD_RATE (20000),
  * BENCH_IDLE_PROBES_MS (2000), BENCH_YES_SEC (25), BENCH_SOAK_MIN (3, accelerated minutes; 30 for the full soak), BENCH_SOAK_WARMUP_MIN (1),
- * BENCH_ALLOC_PROFILE (a folder: the UI thread's allocations during each flood, .heapprofile),
+ * BENCH_ALLOC_PROFILE (a folder: the UI thread's allocations during each flood and idle, .heapprofile),
  * BENCH_NODE_OPTIONS (V8 flags for the cockpit process), BENCH_V8_FLAGS (V8 flags NODE_OPTIONS refuses), BENCH_ONLY (comma list: start,idle,flood,yes,soak).
  */
 import { spawn } from 'node:child_process';
@@ -48,6 +48,8 @@ import { fmt, percentile, summary } from './stats.js';
 
 const STARTS = Number(process.env.BENCH_STARTS ?? 5);
 const IDLE_SEC = Number(process.env.BENCH_IDLE_SEC ?? 60);
+/** Seconds between the screen listing every container and the idle window's start. */
+const IDLE_WARMUP_SEC = Number(process.env.BENCH_IDLE_WARMUP_SEC ?? 5);
 /** The probes' interval in the idle run: the default (2 s) for the target; others to see what they cost. */
 const IDLE_PROBES_MS = process.env.BENCH_IDLE_PROBES_MS ?? '2000';
 const FLOOD_SEC = Number(process.env.BENCH_FLOOD_SEC ?? 25);
@@ -233,14 +235,16 @@ it.runIf(ONLY.has('idle'))(
     const log = benchFile('idle');
     const env = { TITAN_TUI_PROBES_INTERVAL_MS: IDLE_PROBES_MS, ...nodeOpts() };
     const t = new TmuxSession([], stack.env(env), COLS, ROWS);
-    const traced = new TmuxSession([], stack.env({ ...env, TITAN_TUI_BENCH_LOG: log, TITAN_TUI_BENCH_FRAMES: '1' }), COLS, ROWS);
+    // BENCH_ALLOC_PROFILE=dir: what the traced cockpit's UI thread allocated, as idle.heapprofile there.
+    const alloc = process.env.BENCH_ALLOC_PROFILE ? { TITAN_TUI_BENCH_ALLOC_PROFILE: join(process.env.BENCH_ALLOC_PROFILE, 'idle.heapprofile') } : {};
+    const traced = new TmuxSession([], stack.env({ ...env, ...alloc, TITAN_TUI_BENCH_LOG: log, TITAN_TUI_BENCH_FRAMES: '1' }), COLS, ROWS);
     // Started with the cockpits, so all three have warmed up alike when the window opens.
     const floor = spawn(NODE_BIN, [join(import.meta.dirname, 'idle-floor.mjs'), JSON.stringify(idleFloorArgs())], { stdio: 'ignore' });
     try {
       await Promise.all([t.waitForText(stack.names.execution, 20_000), traced.waitForText(stack.names.execution, 20_000)]);
-      const measuredFrom = Date.now() + 5000;
       const listed = (await t.waitFor((s) => (s.match(/running/g) ?? []).length >= 8, 20_000)).match(/running/g)?.length ?? 0;
-      await sleep(5000);
+      await sleep(IDLE_WARMUP_SEC * 1000);
+      const measuredFrom = Date.now();
       const pid = cockpitPid(t);
       const cpu = cpuMeter(pid);
       const threads = threadMeter(pid);

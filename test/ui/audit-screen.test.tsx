@@ -44,4 +44,24 @@ describe('audit screen', () => {
     expect(footer).toMatch(/esc back/);
     expect(footer).not.toMatch(/tab pane|f follow/);
   });
+
+  it('a long action name (a procedure run) keeps its own column: the outcome never runs into it', async () => {
+    c = mountCockpit({ columns: 140, rows: 30 });
+    const path = c.rt.audit.path;
+    c.rt.audit.readRecent();
+    mkdirSync(dirname(path), { recursive: true });
+    const base = { id: 'p1', operator: 'ops', host: 'vps', sshClient: null, tty: null, profile: 'titan', targets: [], channels: [], error: null };
+    for (const [action, outcome] of [
+      ['run:db-credential-rotation', 'VERIFIED'],
+      ['run:an-extremely-long-procedure-name-from-a-config-file', 'FAILED'],
+      ['halt', 'NOT CONFIRMED'],
+    ] as const)
+      appendFileSync(path, `${JSON.stringify({ ...base, time: new Date().toISOString(), action, confirmation: 'X', outcome, latencyMs: 5 })}\n`);
+    await c.press('A');
+    const plain = await c.waitForText('run:db-credential-rotation');
+    expect(plain).toMatch(/run:db-credential-rotation +VERIFIED/);
+    // Cut to the column with an ellipsis, then a space before the outcome.
+    expect(plain).toMatch(/run:an-extremely-long-procedure… FAILED/);
+    expect(plain).toMatch(/ halt +NOT CONFIRMED/);
+  });
 });

@@ -36,6 +36,24 @@ const lazyModemSsh = {
 };
 
 /**
+ * docker-modem formats every request's options with util.inspect (showHidden, no depth limit: the
+ * abort signal, the agent, the socket path) for its debug log, whether that log is on or not. That
+ * was 7 ms of the start-up's first request and the most expensive part of each idle halt-file check.
+ * It is formatted only when DEBUG turns docker-modem's log on.
+ */
+const modemInspectOnDebug = {
+  name: 'docker-modem-inspect-on-debug',
+  setup(b) {
+    b.onLoad({ filter: /docker-modem[\\/]lib[\\/]modem\.js$/ }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      const src = await readFile(args.path, 'utf8');
+      const from = "debug('Sending: %s', util.inspect(options, {";
+      return { contents: replaceOnce(src, from, `if (debug.enabled) ${from}`, "docker-modem's request log"), loader: 'js' };
+    });
+  },
+};
+
+/**
  * Ink's layout engine (yoga-layout) loads its WebAssembly from a data: URL, with fetch() when there is
  * one: that loads Node's internal undici (760 KB of code and its own WebAssembly HTTP parser) just to
  * decode base64. Its own base64 path is taken instead. The build fails if the pattern changes.
@@ -177,7 +195,7 @@ const result = await build({
   splitting: true,
   chunkNames: 'chunk-[hash]',
   bundle: true,
-  plugins: [lazyModemSsh, builtinsByRequire, yogaWithoutFetch, inkOutput, narrowFastPath],
+  plugins: [lazyModemSsh, modemInspectOnDebug, builtinsByRequire, yogaWithoutFetch, inkOutput, narrowFastPath],
   platform: 'node',
   format: 'esm',
   target: 'node22',

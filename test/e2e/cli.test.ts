@@ -112,6 +112,27 @@ describe('titan-tui on the command line', () => {
     expect(s.breaker).toMatchObject({ active: false });
   });
 
+  it("the engine's requests are not formatted for docker-modem's debug log unless DEBUG asks for it", () => {
+    // docker-modem used to util.inspect every request's options (the abort signal, no depth limit)
+    // for a log nobody reads: ms per request, at start-up and every idle halt-file check
+    // (scripts/bundle.mjs). A preload counts such calls in the real CLI, with and without DEBUG.
+    const dir = mkdtempSync(join(tmpdir(), 'titan-inspect-'));
+    const preload = join(dir, 'count.mjs');
+    writeFileSync(
+      preload,
+      `import util from 'node:util'; import { writeFileSync } from 'node:fs';
+       const inspect = util.inspect; let n = 0;
+       util.inspect = function (v, o) { if (o?.showHidden && v && typeof v === 'object' && 'path' in v && 'method' in v) n++; return inspect.apply(this, arguments); };
+       Object.assign(util.inspect, inspect);
+       process.on('exit', () => writeFileSync(${JSON.stringify(join(dir, 'n'))} + (process.env.DEBUG ? '-debug' : ''), String(n)));`,
+    );
+    const opts = { NODE_OPTIONS: `--import ${preload}` };
+    expect(cli(['status', '--json'], stack.env(opts)).code).toBe(0);
+    expect(cli(['status', '--json'], stack.env({ ...opts, DEBUG: 'modem' })).code).toBe(0);
+    expect(Number(readFileSync(join(dir, 'n-debug'), 'utf8')), 'the preload sees them when DEBUG is on').toBeGreaterThan(0);
+    expect(Number(readFileSync(join(dir, 'n'), 'utf8'))).toBe(0);
+  });
+
   it('config masks secrets and lists its files; a corrupt config file: one line, exit 2, no stack trace', () => {
     const c = cli(['config']);
     expect(c.code).toBe(0);

@@ -50,13 +50,26 @@ describe('audit screen', () => {
     const path = c.rt.audit.path;
     c.rt.audit.readRecent();
     mkdirSync(dirname(path), { recursive: true });
-    const base = { id: 'p1', operator: 'ops', host: 'vps', sshClient: null, tty: null, profile: 'titan', targets: [], channels: [], error: null };
+    const base = {
+      id: 'p1',
+      operator: 'ops',
+      host: 'vps',
+      sshClient: null,
+      tty: null,
+      profile: 'titan',
+      targets: [],
+      channels: [],
+      error: null,
+    };
     for (const [action, outcome] of [
       ['run:db-credential-rotation', 'VERIFIED'],
       ['run:an-extremely-long-procedure-name-from-a-config-file', 'FAILED'],
       ['halt', 'NOT CONFIRMED'],
     ] as const)
-      appendFileSync(path, `${JSON.stringify({ ...base, time: new Date().toISOString(), action, confirmation: 'X', outcome, latencyMs: 5 })}\n`);
+      appendFileSync(
+        path,
+        `${JSON.stringify({ ...base, time: new Date().toISOString(), action, confirmation: 'X', outcome, latencyMs: 5 })}\n`,
+      );
     await c.press('A');
     const plain = await c.waitForText('run:db-credential-rotation');
     expect(plain).toMatch(/run:db-credential-rotation +VERIFIED/);

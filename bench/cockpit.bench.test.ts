@@ -197,7 +197,13 @@ it.runIf(ONLY.has('start'))(
         // What the first complete frame waited for: code loaded, each part's first data, frames drawn.
         for (const e of ev) {
           const key =
-            e.ev === 'first-data' ? `data ${(e as BenchEvent & { part?: string }).part}` : e.ev === 'cockpit-start' ? 'code loaded' : null;
+            e.ev === 'first-data'
+              ? `data ${(e as BenchEvent & { part?: string }).part}`
+              : e.ev === 'cockpit-start'
+                ? 'code loaded'
+                : e.ev === 'services-start'
+                  ? 'services started (before the screen code loads)'
+                  : null;
           if (key && e.sinceStartMs !== undefined) startParts.set(key, [...(startParts.get(key) ?? []), e.sinceStartMs]);
         }
         const before = ev.filter((e) => e.ev === 'frame' && first && e.at <= first.at) as Array<BenchEvent & { ms?: number }>;
@@ -236,7 +242,9 @@ it.runIf(ONLY.has('idle'))(
     const env = { TITAN_TUI_PROBES_INTERVAL_MS: IDLE_PROBES_MS, ...nodeOpts() };
     const t = new TmuxSession([], stack.env(env), COLS, ROWS);
     // BENCH_ALLOC_PROFILE=dir: what the traced cockpit's UI thread allocated, as idle.heapprofile there.
-    const alloc = process.env.BENCH_ALLOC_PROFILE ? { TITAN_TUI_BENCH_ALLOC_PROFILE: join(process.env.BENCH_ALLOC_PROFILE, 'idle.heapprofile') } : {};
+    const alloc = process.env.BENCH_ALLOC_PROFILE
+      ? { TITAN_TUI_BENCH_ALLOC_PROFILE: join(process.env.BENCH_ALLOC_PROFILE, 'idle.heapprofile') }
+      : {};
     const traced = new TmuxSession([], stack.env({ ...env, ...alloc, TITAN_TUI_BENCH_LOG: log, TITAN_TUI_BENCH_FRAMES: '1' }), COLS, ROWS);
     // Started with the cockpits, so all three have warmed up alike when the window opens.
     const floor = spawn(NODE_BIN, [join(import.meta.dirname, 'idle-floor.mjs'), JSON.stringify(idleFloorArgs())], { stdio: 'ignore' });

@@ -13,6 +13,9 @@ type WorkerHeap = {
 };
 type Watched = { subscribe: (cb: (next: Record<string, unknown>, prev: Record<string, unknown>) => void) => () => void };
 
+/** A performance mark: the cockpit's services started (its time shows in the bench log). */
+export const SERVICES_STARTED_MARK = 'titan-tui:services-started';
+
 export function benchProbe(env: NodeJS.ProcessEnv = process.env) {
   const file = env.TITAN_TUI_BENCH_LOG;
   if (!file)
@@ -75,6 +78,9 @@ export function benchProbe(env: NodeJS.ProcessEnv = process.env) {
       });
     });
   }
+  // When the services started (src/cli/cockpit-runtime.ts marks it, before the screen's code loads).
+  const services = performance.getEntriesByName(SERVICES_STARTED_MARK)[0];
+  if (services) write({ ev: 'services-start', sinceStartMs: Math.round(services.startTime), at: Date.now() });
   // The cockpit's code is loaded and it starts (the time before this is Node's and the bundle's).
   write({ ev: 'cockpit-start', sinceStartMs: Math.round(performance.now()), at: Date.now() });
   setInterval(() => {

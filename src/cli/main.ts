@@ -32,10 +32,12 @@ const HANDLERS: Record<string, Handler> = {
   // The cockpit's services start first; its screen's code loads while their answers come in.
   '': async (loaded) => {
     const rt = (await import('./cockpit-runtime.js')).startCockpitRuntime(loaded);
-    const ui = await import('./cockpit-command.js').catch(async (e: unknown) => {
-      await rt.stop();
-      throw e;
-    });
+    const ui = await import('./screen-libs.js')
+      .then(() => import('./cockpit-command.js'))
+      .catch(async (e: unknown) => {
+        await rt.stop();
+        throw e;
+      });
     return ui.cockpitCommand(rt);
   },
   demo: async (loaded) => (await import('./demo-command.js')).demoCommand(loaded),

@@ -37,9 +37,9 @@ const lazyModemSsh = {
 
 /**
  * docker-modem formats every request's options with util.inspect (showHidden, no depth limit: the
- * abort signal, the agent, the socket path) for its debug log, whether that log is on or not. That
- * was 7 ms of the start-up's first request and the most expensive part of each idle halt-file check.
- * It is formatted only when DEBUG turns docker-modem's log on.
+ * abort signal, the agent, the socket path) for its debug log, whether that log is on or not: 7 ms
+ * of the start-up's first request in a CPU profile, and work on every request after. It is
+ * formatted only when DEBUG turns docker-modem's log on.
  */
 const modemInspectOnDebug = {
   name: 'docker-modem-inspect-on-debug',
@@ -206,9 +206,9 @@ const result = await build({
   // 13 MB of heap (bench/cockpit.bench.test.ts, idle RSS).
   minify: process.env.TITAN_TUI_BUNDLE_READABLE !== '1', // readable output for profiling: TITAN_TUI_BUNDLE_READABLE=1
   // Names are not kept: esbuild keeps them by redefining each function's `name` as it is created,
-  // closures in every render included. That cost the start-up 70 ms (first complete frame p50
-  // 299 -> 226 ms) and doubled the first frame's time (16 -> 7.4 ms). Nothing reads a function's
-  // name: error classes (ours, NATS's) set `name` themselves.
+  // closures in every render included. Without: the bundle 1.97 -> 1.90 MB, RSS 3-12 MB lower, the
+  // 20k-lines/s flood's key p99 42-49 -> 31-35 ms (bench/cockpit.bench.test.ts, alternating runs).
+  // Nothing reads a function's name: error classes (ours, NATS's) set `name` themselves.
   keepNames: false,
   charset: 'ascii',
   // Licence comments go to dist/*.LEGAL.txt (one of them holds a non-ASCII name).

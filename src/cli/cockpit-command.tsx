@@ -1,8 +1,8 @@
 import { render } from 'ink';
-import { ConfigError } from '../config/load.js';
 import type { Runtime } from '../runtime.js';
 import { App } from '../screens/App.js';
 import { benchProbe } from './bench-log.js';
+import { requireTerminal } from './cockpit-runtime.js';
 import { composeCockpit } from './compose-cockpit.js';
 import { RuntimeHost } from '../runtime-host.js';
 import type { Controller } from '../ui/controller.js';
@@ -18,7 +18,7 @@ export interface CockpitOptions {
 /** Opens the full-screen cockpit and resolves with the exit code when the operator quits. */
 export async function runCockpit(first: Runtime, opts: CockpitOptions = {}): Promise<number> {
   const { config } = first;
-  if (!process.stdin.isTTY) throw new ConfigError('the cockpit needs a terminal (stdin is not a TTY); use `titan-tui status` for scripts');
+  requireTerminal();
   let quit = () => {};
   // Contexts: `:context NAME` replaces the runtime whole (src/runtime-host.ts); everything below that
   // is bound to one runtime is built by mount() and dropped by its unmount.

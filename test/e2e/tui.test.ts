@@ -38,14 +38,16 @@ describe('the cockpit in tmux', () => {
   it('shows every pane, and the container list matches docker ps', async () => {
     const t = open();
     // Every badge is awaited, NATS's too: on a loaded machine the bus can still be connecting (NATS◌)
-    // when the engine and the probes have answered.
+    // when the engine and the probes have answered. And the footer, the frame's last line: tmux can
+    // be read while it is still drawing the frame's top rows.
     const screen = await t.waitFor(
       (s) =>
         /NATS●/.test(s) &&
         /DOCKER●/.test(s) &&
         /EXEC●/.test(s) &&
         /BRAIN●/.test(s) &&
-        new RegExp(`${stack.names.execution}\\s+running`).test(s),
+        new RegExp(`${stack.names.execution}\\s+running`).test(s) &&
+        /! STOP/.test(s.trimEnd().split('\n').at(-1) ?? ''),
       20_000,
     );
     for (const title of ['Containers', 'Execution halt', 'Circuit breaker', 'Health', 'Logs']) expect(screen).toContain(title);

@@ -31,6 +31,8 @@ export interface StopPathCheckDeps {
 }
 
 const USER_INFO = '$SYS.REQ.USER.INFO';
+/** The permission check's word between a (re)connection and its result. */
+export const NATS_CHECKING = 'NATS connected just now: checking the publish permission';
 
 export class StopPathChecks {
   private timer: NodeJS.Timeout | null = null;
@@ -43,6 +45,9 @@ export class StopPathChecks {
     const again = () => void this.run();
     this.unsubscribe = this.deps.store.subscribe((s, p) => {
       const back = (t: 'nats' | 'brain') => s.connections[t].status === 'connected' && p.connections[t].status !== 'connected';
+      // The result from before (NATS down: "NATS not connected") no longer holds, and the new one is
+      // a moment away: the readiness line says so meanwhile, next to a header that says NATS●.
+      if (back('nats')) queueMicrotask(() => this.report('nats-permission', 'unverifiable', NATS_CHECKING));
       // A moment later: the connection event is emitted before the client is ready for requests.
       if (back('nats') || back('brain')) setTimeout(again, 250).unref();
     });

@@ -10,7 +10,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
 import { sharedDockerd, type TestDocker } from './docker.js';
 import { NATS_USERS, type NatsServer, startNatsServer } from './nats-server.js';
-import { freePort, waitFor } from './ports.js';
+import { freePort, waitFor, waitForPort } from './ports.js';
 import { type SimContainers, startSimContainers } from './sim-containers.js';
 
 export const HMAC_SECRET = 'a'.repeat(64);
@@ -67,6 +67,9 @@ export async function startTitanStack(opts: StackOptions = {}): Promise<TitanSta
     names,
     env: { SIM_NOISE: '2', ...opts.simEnv },
   });
+  // Both services listen before the stack is handed out: a test's first request must not find a
+  // port not open yet (a CI run's first `doctor` got "connection refused" from brain).
+  await Promise.all([waitForPort(brainPort, 30_000), waitForPort(executionPort, 30_000)]);
   const auditDir = mkdtempSync(join(tmpdir(), 'titan-audit-'));
   const configDir = mkdtempSync(join(tmpdir(), 'titan-cfg-'));
   // A named config file must exist (config/load.ts): an empty one, the settings come from flags or env.

@@ -13,29 +13,21 @@ afterEach(async () => {
   c = undefined;
 });
 
+/** Audit records as another process (the CLI, a procedure) appends them, after the cockpit started. */
+function appendRecords(m: MountedCockpit, records: Array<Record<string, unknown>>): void {
+  const path = m.rt.audit.path;
+  m.rt.audit.readRecent();
+  mkdirSync(dirname(path), { recursive: true });
+  const base = { host: 'vps', sshClient: null, tty: null, profile: 'titan', targets: [], channels: [], error: null };
+  for (const r of records) appendFileSync(path, `${JSON.stringify({ ...base, time: new Date().toISOString(), ...r })}\n`);
+}
+
 describe('audit screen', () => {
   it('shows records written to the file after the cockpit started, and its footer lists its own keys', async () => {
     c = mountCockpit({ columns: 120, rows: 30 });
-    const path = c.rt.audit.path;
-    c.rt.audit.readRecent();
-    mkdirSync(dirname(path), { recursive: true });
-    const record = {
-      time: new Date().toISOString(),
-      id: 'cli123',
-      operator: 'scripter',
-      host: 'vps',
-      sshClient: null,
-      tty: null,
-      profile: 'titan',
-      action: 'flatten',
-      targets: [],
-      confirmation: 'FLATTEN',
-      outcome: 'VERIFIED',
-      channels: [],
-      latencyMs: 12,
-      error: null,
-    };
-    appendFileSync(path, `${JSON.stringify(record)}\n`);
+    appendRecords(c, [
+      { id: 'cli123', operator: 'scripter', action: 'flatten', confirmation: 'FLATTEN', outcome: 'VERIFIED', latencyMs: 12 },
+    ]);
     await c.press('A');
     const plain = await c.waitForText('scripter');
     expect(plain).toMatch(/scripter\s+flatten\s+VERIFIED/);
@@ -47,29 +39,16 @@ describe('audit screen', () => {
 
   it('a long action name (a procedure run) keeps its own column: the outcome never runs into it', async () => {
     c = mountCockpit({ columns: 140, rows: 30 });
-    const path = c.rt.audit.path;
-    c.rt.audit.readRecent();
-    mkdirSync(dirname(path), { recursive: true });
-    const base = {
-      id: 'p1',
-      operator: 'ops',
-      host: 'vps',
-      sshClient: null,
-      tty: null,
-      profile: 'titan',
-      targets: [],
-      channels: [],
-      error: null,
-    };
-    for (const [action, outcome] of [
-      ['run:db-credential-rotation', 'VERIFIED'],
-      ['run:an-extremely-long-procedure-name-from-a-config-file', 'FAILED'],
-      ['halt', 'NOT CONFIRMED'],
-    ] as const)
-      appendFileSync(
-        path,
-        `${JSON.stringify({ ...base, time: new Date().toISOString(), action, confirmation: 'X', outcome, latencyMs: 5 })}\n`,
-      );
+    appendRecords(
+      c,
+      (
+        [
+          ['run:db-credential-rotation', 'VERIFIED'],
+          ['run:an-extremely-long-procedure-name-from-a-config-file', 'FAILED'],
+          ['halt', 'NOT CONFIRMED'],
+        ] as const
+      ).map(([action, outcome]) => ({ id: 'p1', operator: 'ops', action, confirmation: 'X', outcome, latencyMs: 5 })),
+    );
     await c.press('A');
     const plain = await c.waitForText('run:db-credential-rotation');
     expect(plain).toMatch(/run:db-credential-rotation +VERIFIED/);

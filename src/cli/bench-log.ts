@@ -1,6 +1,7 @@
 import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
 import { constants, monitorEventLoopDelay, PerformanceObserver, performance } from 'node:perf_hooks';
 import { getHeapSpaceStatistics } from 'node:v8';
+import { SERVICES_STARTED_MARK } from './cockpit-runtime.js';
 
 /**
  * Opt-in timing probe for bench/ (TITAN_TUI_BENCH_LOG=file): the first complete frame and the
@@ -12,9 +13,6 @@ type WorkerHeap = {
   writeHeapSnapshot: (path: string) => Promise<boolean>;
 };
 type Watched = { subscribe: (cb: (next: Record<string, unknown>, prev: Record<string, unknown>) => void) => () => void };
-
-/** A performance mark: the cockpit's services started (its time shows in the bench log). */
-export const SERVICES_STARTED_MARK = 'titan-tui:services-started';
 
 export function benchProbe(env: NodeJS.ProcessEnv = process.env) {
   const file = env.TITAN_TUI_BENCH_LOG;

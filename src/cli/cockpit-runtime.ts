@@ -1,7 +1,9 @@
 import type { LoadedConfig } from '../config/load.js';
 import { ConfigError } from '../config/load.js';
 import { createRuntime, type Runtime } from '../runtime.js';
-import { SERVICES_STARTED_MARK } from './bench-log.js';
+
+/** A performance mark: the services started (the bench log, src/cli/bench-log.ts, records its time). */
+export const SERVICES_STARTED_MARK = 'titan-tui:services-started';
 
 /** The cockpit reads keys: without a terminal it refuses before anything starts. */
 export function requireTerminal(): void {

@@ -170,8 +170,9 @@ export function createRuntime(loaded: LoadedConfig, opts: { store?: CockpitStore
     stopping ??= (async () => {
       // First: whatever outlives one call (an action's follow-up watch) ends now, not after a reconnect.
       life.abort(new Error('the runtime stopped'));
-      // One last try at audit records the disk refused; the retry timer ends with the runtime.
-      audit.close();
+      // One last try at audit records the disk refused, and the disk's confirmation of the written
+      // ones (waited for below, with the rest); the retry timer ends with the runtime.
+      const auditClosed = audit.close(1000);
       dashboardUnsub?.();
       dashboardUnsub = null;
       checks.stop();
@@ -181,7 +182,7 @@ export function createRuntime(loaded: LoadedConfig, opts: { store?: CockpitStore
       probes.stop();
       // The mirror's last records go out before the connection closes.
       await audit.mirrored(1000);
-      await Promise.allSettled([bus.stop(), engine.stopService(), closeHttpAgent(), logWorker.stop()]);
+      await Promise.allSettled([auditClosed, bus.stop(), engine.stopService(), closeHttpAgent(), logWorker.stop()]);
     })();
     return stopping;
   };

@@ -112,7 +112,7 @@ export async function actionCommand(loaded: LoadedConfig, cmd: ParsedCommand, w:
   } finally {
     // The NATS mirror's answer for the last records, so its alarm (if any) is printed below.
     await rt.audit.mirrored(2000);
-    auditEpilogue(rt, w);
+    await auditEpilogue(rt, w);
     await Promise.race([rt.stop(), new Promise((r) => setTimeout(r, 1500))]);
     setTimeout(() => process.exit(process.exitCode ?? 0), 300).unref();
   }

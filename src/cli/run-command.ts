@@ -212,7 +212,7 @@ export async function runCommand(loaded: LoadedConfig, argv: string[], io: RunCo
     await Promise.race([rt.stop(), new Promise((r) => setTimeout(r, 1500))]);
   }
   if (json) w.json(state);
-  auditEpilogue(rt, w);
+  await auditEpilogue(rt, w);
   const code = EXIT[state.status];
   // Sockets (dockerode keep-alive, NATS) must not keep a finished CLI alive.
   if (io.stdout === process.stdout) setTimeout(() => process.exit(code), 300).unref();

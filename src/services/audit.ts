@@ -2,7 +2,6 @@ import {
   closeSync,
   existsSync,
   fstatSync,
-  fsyncSync,
   ftruncateSync,
   mkdirSync,
   openSync,
@@ -11,6 +10,7 @@ import {
   statfsSync,
   writeSync,
 } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import type { Emit } from '../state/events.js';
@@ -53,13 +53,19 @@ function why(e: unknown): string {
 }
 
 /**
- * Append-only JSONL audit log, fsync'd per record, each record whole or not at all:
+ * Append-only JSONL audit log, each record whole or not at all:
+ * - a record is in the file when `append` returns (one write to the page cache, microseconds); the
+ *   fsync that makes it survive a power cut runs off the UI thread right after. A sync on the UI
+ *   thread waited for the disk: under a log flood (dockerd writing its json logs to the same disk)
+ *   an fsync waits for the journal, and the cockpit would freeze after every action and every
+ *   cancelled prompt. `synced()` waits for it (the CLI before it exits, the runtime as it stops);
+ *   a failed fsync raises the alarm;
  * - a short write (full disk) is cut back to the record's start, so no torn line is left for the
  *   next record to be glued onto; the record stays in memory and is retried every 5 s;
  * - a torn last line left by someone else (a crash, an older version) is ended and marked before
  *   the next record, so every later line stays parseable;
- * - it never throws and never waits on anything but the local disk: a failing audit must not block
- *   or delay an emergency action. Failures raise the red audit alarm (`audit.error`).
+ * - it never throws: a failing audit must not block or delay an emergency action. Failures raise
+ *   the red audit alarm (`audit.error`).
  * Records are redacted before they reach the file or the NATS mirror.
  * One writer at a time is assumed (records are small and written with one write call).
  */
@@ -70,6 +76,10 @@ export class AuditLog implements AuditSink {
   private retryTimer: NodeJS.Timeout | null = null;
   private readonly mirroring = new Set<Promise<void>>();
   private mirrorFailing = false;
+  /** The fsync in flight, and whether records were written after it started (they need one more). */
+  private syncing: Promise<void> | null = null;
+  private syncAgain = false;
+  private syncFailing = false;
 
   constructor(
     readonly path: string,
@@ -131,6 +141,56 @@ export class AuditLog implements AuditSink {
     clearTimeout(timer);
   }
 
+  /**
+   * Resolves when every record written so far has been fsync'd, or after `timeoutMs` (the disk may
+   * hang; the records are in the file either way, and a failed fsync has raised the alarm).
+   */
+  async synced(timeoutMs = 3000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const all = (async () => {
+      while (this.syncing) await this.syncing;
+    })();
+    await Promise.race([all, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+    clearTimeout(timer);
+  }
+
+  /** One fsync at a time; records written meanwhile get the next one. */
+  private scheduleSync(): void {
+    if (this.syncing) {
+      this.syncAgain = true;
+      return;
+    }
+    this.syncing = this.syncOnce().finally(() => {
+      this.syncing = null;
+      if (!this.syncAgain) return;
+      this.syncAgain = false;
+      this.scheduleSync();
+    });
+  }
+
+  private async syncOnce(): Promise<void> {
+    try {
+      // fsync is per file, not per descriptor: a second descriptor syncs what the first one wrote.
+      const fh = await open(this.path, 'r');
+      try {
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      if (this.syncFailing) {
+        this.syncFailing = false;
+        this.emit({ type: 'audit.error', error: `audit log ${this.path} confirmed on disk again (fsync)`, at: Date.now() });
+      }
+    } catch (e) {
+      this.syncFailing = true;
+      this.emit({
+        type: 'audit.error',
+        error: `audit log ${this.path}: records written but not confirmed on disk (fsync failed: ${why(e)}); they may not survive a power cut`,
+        at: Date.now(),
+      });
+    }
+  }
+
   /** Records not on disk yet (the CLI prints them before it exits, so none is lost silently). */
   get unwritten(): readonly string[] {
     return this.pending;
@@ -142,14 +202,17 @@ export class AuditLog implements AuditSink {
     const wasFailing = this.lastError !== null;
     const delayed = this.pending.length;
     let fd: number | undefined;
+    let written = false;
     try {
       mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
       // a+: appends, and lets us read the last byte to find a torn tail.
       fd = openSync(this.path, 'a+', 0o600);
       const marker = repairTail(fd, this.path);
+      written = marker !== null;
       if (marker) this.emit({ type: 'audit.appended', entry: marker });
       while (this.pending.length > 0) {
         writeWhole(fd, this.pending[0] as string);
+        written = true;
         this.pending.shift();
       }
     } catch (e) {
@@ -157,6 +220,7 @@ export class AuditLog implements AuditSink {
       return false;
     } finally {
       if (fd !== undefined) closeSync(fd);
+      if (written) this.scheduleSync();
     }
     if (wasFailing) {
       this.lastError = null;
@@ -188,10 +252,14 @@ export class AuditLog implements AuditSink {
     }
   }
 
-  /** Writes what is pending and stops retrying (at shutdown; what is still pending stays in `unwritten`). */
-  close(): void {
+  /**
+   * Writes what is pending, stops retrying and waits up to `timeoutMs` for the disk to confirm (at
+   * shutdown; what is still pending stays in `unwritten`).
+   */
+  async close(timeoutMs = 1000): Promise<void> {
     this.flush();
     this.stopRetry();
+    await this.synced(timeoutMs);
   }
 
   /** The last `n` records (for the Audit screen at start), after ending a torn last line. Bad lines are skipped. */
@@ -274,8 +342,9 @@ function repairTail(fd: number, path: string): AuditEntry | null {
 }
 
 /**
- * One record, durably, or nothing: every byte written (writeSync may write fewer than asked) and
- * fsync'd; on any failure the file is cut back to where the record began, then the error is thrown.
+ * One record or nothing: every byte written (writeSync may write fewer than asked); on any failure
+ * the file is cut back to where the record began, then the error is thrown. The fsync follows off
+ * the UI thread (AuditLog.scheduleSync).
  */
 function writeWhole(fd: number, text: string): void {
   const buf = Buffer.from(text, 'utf8');
@@ -287,7 +356,6 @@ function writeWhole(fd: number, text: string): void {
       if (n <= 0) throw Object.assign(new Error('the disk accepted no bytes'), { code: 'EIO' });
       done += n;
     }
-    fsyncSync(fd);
   } catch (e) {
     try {
       ftruncateSync(fd, start);

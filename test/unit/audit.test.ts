@@ -1,5 +1,6 @@
 /** The audit log on a real full disk (a 64 KiB tmpfs) and with a torn last line. */
 import { closeSync, fstatSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,8 +85,35 @@ describe('the audit log', () => {
     expect(events.filter((e) => e.type === 'audit.error').at(-1)).toMatchObject({
       error: expect.stringMatching(/writable again: 1 delayed record/),
     });
-    log.close();
+    await log.close();
   }, 20_000);
+
+  it('has the record in the file when append returns, and confirms it on disk after, off the UI thread', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'titan-audit-')), 'audit.jsonl');
+    // A pass-through spy on the real fsync: what the file held when each one ran.
+    const handle = await open(path, 'a');
+    const proto = Object.getPrototypeOf(handle) as { sync: () => Promise<void> };
+    await handle.close();
+    const real = proto.sync;
+    const atSync: string[] = [];
+    proto.sync = function (this: unknown) {
+      atSync.push(readFileSync(path, 'utf8'));
+      return real.call(this);
+    };
+    try {
+      const log = new AuditLog(path, () => {});
+      log.append(entry('a'));
+      log.append(entry('b'));
+      // Both records are readable at once; neither append waited for the disk.
+      expect(lines(path).map((l) => (JSON.parse(l) as AuditEntry).id)).toEqual(['a', 'b']);
+      expect(atSync).toHaveLength(0);
+      await log.synced();
+      expect(atSync.length).toBeGreaterThanOrEqual(1);
+      expect(atSync.at(-1), 'the last fsync ran after the last record was written').toContain('"id":"b"');
+    } finally {
+      proto.sync = real;
+    }
+  });
 
   it('ends and marks a torn last line at start, so later records stay parseable', () => {
     const dir = mkdtempSync(join(tmpdir(), 'titan-audit-'));

@@ -54,6 +54,39 @@ const modemInspectOnDebug = {
 };
 
 /**
+ * Ink holds a lone ESC for 20 ms before it calls it the Escape key, in case more of an escape
+ * sequence follows in a later read. Under a log flood that timer fires late (the UI thread waits for
+ * a core twice: for the read, then for the timer): Escape's frame took p50 29 ms and up to 76 ms
+ * where `w` and `!` took 3–4 ms (bench/cockpit.bench.test.ts, `yes` flood). A terminal, sshd and
+ * tmux each write a key's sequence with one write, so a read that is exactly ESC is the Escape key
+ * (as crossterm and Bubble Tea read it); it is emitted at once. ESC at the end of a longer read
+ * still waits, as before. The build fails if Ink's code changes.
+ */
+const inkLoneEscape = {
+  name: 'ink-lone-escape',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]components[\\/]App\.js$/ }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      let src = await readFile(args.path, 'utf8');
+      const what = "ink's App.js (lone Escape)";
+      src = replaceOnce(
+        src,
+        '        while ((chunk = stdin.read()) !== null) {\n',
+        '        let __lastChunk = null;\n        while ((chunk = stdin.read()) !== null) {\n            __lastChunk = chunk;\n',
+        what,
+      );
+      src = replaceOnce(
+        src,
+        '        if (inputParserRef.current.hasPendingEscape()) {\n            schedulePendingInputFlush();\n        }\n',
+        "        if (inputParserRef.current.hasPendingEscape()) {\n            if (String(__lastChunk) === '\\u001B') {\n                const __escape = inputParserRef.current.flushPendingEscape();\n                if (__escape) emitInput(__escape);\n            }\n            else {\n                schedulePendingInputFlush();\n            }\n        }\n",
+        what,
+      );
+      return { contents: src, loader: 'js' };
+    });
+  },
+};
+
+/**
  * Ink's layout engine (yoga-layout) loads its WebAssembly from a data: URL, with fetch() when there is
  * one: that loads Node's internal undici (760 KB of code and its own WebAssembly HTTP parser) just to
  * decode base64. Its own base64 path is taken instead. The build fails if the pattern changes.
@@ -195,7 +228,7 @@ const result = await build({
   splitting: true,
   chunkNames: 'chunk-[hash]',
   bundle: true,
-  plugins: [lazyModemSsh, modemInspectOnDebug, builtinsByRequire, yogaWithoutFetch, inkOutput, narrowFastPath],
+  plugins: [lazyModemSsh, modemInspectOnDebug, builtinsByRequire, yogaWithoutFetch, inkOutput, inkLoneEscape, narrowFastPath],
   platform: 'node',
   format: 'esm',
   target: 'node22',

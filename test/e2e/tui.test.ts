@@ -3,7 +3,8 @@
  * what an operator sees and types.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dockerClient, removeTestContainer, runTestContainer } from '../helpers/docker.js';
@@ -114,6 +115,33 @@ describe('the cockpit in tmux', () => {
     await t.waitForText(/RESUME: VERIFIED/, 10_000);
     await t.waitForText('not halted — no halt file');
   }, 60_000);
+
+  it('a lone Esc is the Escape key at once; an arrow key (ESC [ A) still is one key', async () => {
+    // Ink holds a lone ESC 20 ms in case a sequence follows; under a flood that timer fires late
+    // (scripts/bundle.mjs, inkLoneEscape). Here that timer never fires (a preload drops it), so only
+    // a read that is exactly ESC, taken as Escape when read, can close the prompt.
+    const dir = mkdtempSync(join(tmpdir(), 'titan-esc-'));
+    const preload = join(dir, 'no-escape-timer.mjs');
+    writeFileSync(
+      preload,
+      `const real = globalThis.setTimeout;
+globalThis.setTimeout = function (fn, ms, ...rest) {
+  if (typeof fn === 'function' && String(fn).includes('flushPendingEscape')) return real(() => {}, 2 ** 31 - 1);
+  return real.call(this, fn, ms, ...rest);
+};`,
+    );
+    const t = open([], { NODE_OPTIONS: `--import ${preload}` });
+    await t.waitForText(stack.names.execution, 20_000);
+    t.send('!');
+    await t.waitForText('Reason (optional');
+    t.key('Up'); // one read of ESC [ A: an arrow, not Escape followed by "[A"
+    t.send('x');
+    await t.waitForText('x▌');
+    expect(t.screen()).not.toContain('cancelled');
+    t.key('Escape');
+    await t.waitForText('EMERGENCY FULL STOP: cancelled', 5000);
+    expect(audit().at(-1)).toMatchObject({ action: 'stop-all', outcome: 'CANCELLED' });
+  }, 40_000);
 
   it('SAFE mode refuses actions until armed; Esc cancels and is audited', async () => {
     const t = open();

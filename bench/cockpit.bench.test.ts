@@ -15,10 +15,11 @@
  * Knobs: BENCH_STARTS (5), BENCH_IDLE_SEC (60), BENCH_FLOOD_SEC (25), BENCH_FLOOD_RATE (20000),
  * BENCH_IDLE_PROBES_MS (2000), BENCH_YES_SEC (25), BENCH_SOAK_MIN (3, accelerated minutes; 30 for the full soak), BENCH_SOAK_WARMUP_MIN (1),
  * BENCH_ALLOC_PROFILE (a folder: the UI thread's allocations during each flood and idle, .heapprofile),
+ * BENCH_FRAMES=1 (every frame in the flood's bench log), BENCH_KEEP_LOGS (a folder: each flood's bench log and its key send times, kept),
  * BENCH_NODE_OPTIONS (V8 flags for the cockpit process), BENCH_V8_FLAGS (V8 flags NODE_OPTIONS refuses), BENCH_ONLY (comma list: start,idle,flood,yes,soak).
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, it } from 'vitest';
@@ -331,6 +332,8 @@ interface FloodResult {
   lat: number[];
   split: { input: number[]; draw: number[] };
   bangLat: number[];
+  /** Each key of the cycle on its own. */
+  perKey: ReadonlyArray<readonly [string, number[]]>;
   sent: number;
   maxRss: number;
   cpu: number;
@@ -363,10 +366,12 @@ async function floodRun(container: string, seconds: number, ready: (screen: stri
   const alloc = process.env.BENCH_ALLOC_PROFILE
     ? { TITAN_TUI_BENCH_ALLOC_PROFILE: join(process.env.BENCH_ALLOC_PROFILE, `${container}.heapprofile`) }
     : {};
-  const t = cockpitOn(container, { TITAN_TUI_BENCH_LOG: log, TITAN_TUI_BENCH_LOOP_DELAY: '1', ...alloc, ...nodeOpts() });
+  const frames = process.env.BENCH_FRAMES === '1' ? { TITAN_TUI_BENCH_FRAMES: '1' } : {};
+  const t = cockpitOn(container, { TITAN_TUI_BENCH_LOG: log, TITAN_TUI_BENCH_LOOP_DELAY: '1', ...frames, ...alloc, ...nodeOpts() });
   const follower = new DockerFollower(stack.docker.host, container);
   const echoFile = benchFile('echo');
   const echo = new TmuxSession([], {}, 40, 5, undefined, [NODE_BIN, join(import.meta.dirname, 'key-echo.mjs'), echoFile]);
+  const keysSent: number[] = [];
   let keys: TmuxKeys | null = null;
   let echoKeys: TmuxKeys | null = null;
   try {
@@ -381,9 +386,9 @@ async function floodRun(container: string, seconds: number, ready: (screen: stri
     keys.send('t');
     await sleep(300);
     const pid = cockpitPid(t);
-    const sent: number[] = [];
+    const sent: number[] = keysSent;
     const echoSent: number[] = [];
-    const bangs: number[] = [];
+    const byKey = new Map<string, number[]>();
     const paneLag: number[] = [];
     const dockerLag: number[] = [];
     const lagDiff: number[] = [];
@@ -397,7 +402,7 @@ async function floodRun(container: string, seconds: number, ready: (screen: stri
       const key = cycle[i % cycle.length] as string;
       const at = keys.send(key, key !== 'Escape');
       sent.push(at);
-      if (key === '!') bangs.push(at);
+      byKey.set(key, [...(byKey.get(key) ?? []), at]);
       echoSent.push(echoKeys.send('x'));
       maxRss = Math.max(maxRss, rssMb(pid));
       await sleep(125);
@@ -420,7 +425,8 @@ async function floodRun(container: string, seconds: number, ready: (screen: stri
     const during = mems.filter((e) => e.at > t0 + 5000) as Array<Mem & { loopDelayMaxMs?: number; loopDelayP99Ms?: number }>;
     const mem = mems.reduce<Mem | undefined>((a, e) => ((e.rss ?? 0) > (a?.rss ?? -1) ? e : a), undefined);
     const lat = keyLatencies(sent, events);
-    const bangLat = keyLatencies(bangs, events);
+    const bangLat = keyLatencies(byKey.get('!') ?? [], events);
+    const perKey = [...byKey].map(([key, at]) => [key, keyLatencies(at, events)] as const);
     const split = keySplit(sent, events);
     const echoed = readFileSync(echoFile, 'utf8')
       .trim()
@@ -432,6 +438,7 @@ async function floodRun(container: string, seconds: number, ready: (screen: stri
     return {
       lat,
       bangLat,
+      perKey,
       split,
       sent: sent.length,
       maxRss,
@@ -455,6 +462,11 @@ async function floodRun(container: string, seconds: number, ready: (screen: stri
     echo.kill();
     follower.stop();
     t.kill();
+    if (process.env.BENCH_KEEP_LOGS) {
+      const { copyFileSync } = await import('node:fs');
+      copyFileSync(log, join(process.env.BENCH_KEEP_LOGS, `${container}.jsonl`));
+      writeFileSync(join(process.env.BENCH_KEEP_LOGS, `${container}.sent.json`), JSON.stringify(keysSent));
+    }
     rmSync(log, { force: true });
     rmSync(echoFile, { force: true });
   }
@@ -463,7 +475,7 @@ async function floodRun(container: string, seconds: number, ready: (screen: stri
 function reportFlood(label: string, r: FloodResult): void {
   const alive = !r.screen.includes('EXITED');
   details.push(summary(`${label}: key sent → its frame (w, !, Esc)`, r.lat));
-  details.push(summary(`${label}: ! sent → its frame`, r.bangLat));
+  for (const [key, lat] of r.perKey) details.push(summary(`${label}:   ${key} sent → its frame`, lat));
   details.push(summary(`${label}:   of which key sent → read by the cockpit`, r.split.input));
   details.push(summary(`${label}:   of which key read → its frame written`, r.split.draw));
   details.push(summary(`${label}: floor: key sent → read by a do-nothing process`, r.floor));

@@ -330,7 +330,7 @@ function idleFloorArgs() {
 
 interface FloodResult {
   lat: number[];
-  split: { input: number[]; draw: number[] };
+  split: { input: number[]; draw: number[]; cpu: number[] };
   bangLat: number[];
   /** Each key of the cycle on its own. */
   perKey: ReadonlyArray<readonly [string, number[]]>;
@@ -478,6 +478,7 @@ function reportFlood(label: string, r: FloodResult): void {
   for (const [key, lat] of r.perKey) details.push(summary(`${label}:   ${key} sent → its frame`, lat));
   details.push(summary(`${label}:   of which key sent → read by the cockpit`, r.split.input));
   details.push(summary(`${label}:   of which key read → its frame written`, r.split.draw));
+  details.push(summary(`${label}:     of that, the UI thread's own CPU time`, r.split.cpu));
   details.push(summary(`${label}: floor: key sent → read by a do-nothing process`, r.floor));
   details.push(summary(`${label}: log pane behind live (screen)`, r.paneLag));
   details.push(summary(`${label}: docker logs -f behind live`, r.dockerLag));

@@ -87,6 +87,8 @@ export interface BenchEvent {
   at: number;
   keyAt?: number;
   lastKeyAt?: number;
+  /** key-frame: the UI thread's own CPU time from the key's read to its frame. */
+  cpuMs?: number;
   rss?: number;
 }
 
@@ -119,11 +121,15 @@ export function keyLatencies(sent: number[], events: BenchEvent[]): number[] {
   return lat;
 }
 
-/** The same matching, split: send → the cockpit reads the key, and read → its frame is written. */
-export function keySplit(sent: number[], events: BenchEvent[]): { input: number[]; draw: number[] } {
+/**
+ * The same matching, split: send → the cockpit reads the key, read → its frame is written, and the
+ * UI thread's own CPU time within the latter (the rest it waited, mostly for a core).
+ */
+export function keySplit(sent: number[], events: BenchEvent[]): { input: number[]; draw: number[]; cpu: number[] } {
   const frames = events.filter((e) => e.ev === 'key-frame' && e.keyAt !== undefined);
   const input: number[] = [];
   const draw: number[] = [];
+  const cpu: number[] = [];
   let j = 0;
   for (const s of sent) {
     while (j < frames.length && (frames[j]?.lastKeyAt ?? frames[j]?.keyAt ?? 0) < s) j++;
@@ -132,8 +138,9 @@ export function keySplit(sent: number[], events: BenchEvent[]): { input: number[
     const read = f.lastKeyAt ?? f.keyAt ?? f.at;
     input.push(read - s);
     draw.push(f.at - read);
+    if (f.cpuMs !== undefined) cpu.push(f.cpuMs);
   }
-  return { input, draw };
+  return { input, draw, cpu };
 }
 
 const CLOCK = /\b(\d\d):(\d\d):(\d\d)\.(\d{3})\b/g;

@@ -14,6 +14,12 @@ type WorkerHeap = {
 };
 type Watched = { subscribe: (cb: (next: Record<string, unknown>, prev: Record<string, unknown>) => void) => () => void };
 
+/** This thread's CPU time, ms. */
+const threadCpuMs = () => {
+  const u = process.threadCpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
 export function benchProbe(env: NodeJS.ProcessEnv = process.env) {
   const file = env.TITAN_TUI_BENCH_LOG;
   if (!file)
@@ -25,6 +31,7 @@ export function benchProbe(env: NodeJS.ProcessEnv = process.env) {
   let firstDone = false;
   let anyDone = false;
   let keyPending: number | null = null;
+  let keyCpu = 0;
   let lastKey = 0;
   /** Store slices that changed since the last frame: what each frame was drawn for (idle CPU). */
   const causes = new Set<string>();
@@ -150,6 +157,7 @@ export function benchProbe(env: NodeJS.ProcessEnv = process.env) {
     },
     onKey: () => {
       lastKey = Date.now();
+      if (keyPending === null) keyCpu = threadCpuMs();
       keyPending ??= lastKey;
     },
     onRender: (ready: () => boolean) => (info?: { renderTime?: number }) => {
@@ -175,7 +183,15 @@ export function benchProbe(env: NodeJS.ProcessEnv = process.env) {
       }
       if (keyPending !== null) {
         // keyAt: the first key this frame answers; lastKeyAt: the last one (several keys can share a frame).
-        write({ ev: 'key-frame', keyAt: keyPending, lastKeyAt: lastKey, at: Date.now() });
+        // cpuMs: the UI thread's own CPU time from the key's read to its frame (the rest of that
+        // time it waited: for a core, or behind other work's I/O).
+        write({
+          ev: 'key-frame',
+          keyAt: keyPending,
+          lastKeyAt: lastKey,
+          at: Date.now(),
+          cpuMs: Math.round((threadCpuMs() - keyCpu) * 10) / 10,
+        });
         keyPending = null;
       }
     },

@@ -118,11 +118,13 @@ export async function startTitanStack(opts: StackOptions = {}): Promise<TitanSta
     const rt = createRuntime(loaded);
     runtimes.push(rt);
     rt.start();
-    // Ready when the containers are listed, the halt file was read and both services answered once.
+    // Ready when the containers are listed, the halt file was read, both services answered once and
+    // the bus is connected (a CI run's HALT on a new stack's runtime found NATS still connecting).
     await waitFor(() => {
       const s = rt.store.getState();
       const listed = s.containers.value.some((c) => c.name === names.execution && c.state === 'running');
-      return listed && s.haltFile.at !== null && s.probes.execution?.status === 'healthy' && s.probes.brain?.status === 'healthy';
+      const answered = s.probes.execution?.status === 'healthy' && s.probes.brain?.status === 'healthy';
+      return listed && s.haltFile.at !== null && answered && s.connections.nats.status === 'connected';
     }, 20_000);
     return rt;
   };

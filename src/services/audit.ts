@@ -1,5 +1,6 @@
 import {
   closeSync,
+  constants,
   existsSync,
   fstatSync,
   ftruncateSync,
@@ -171,7 +172,8 @@ export class AuditLog implements AuditSink {
   private async syncOnce(): Promise<void> {
     try {
       // fsync is per file, not per descriptor: a second descriptor syncs what the first one wrote.
-      const fh = await open(this.path, 'r');
+      // O_NONBLOCK: a FIFO put in the log's place must not hold a thread-pool thread forever.
+      const fh = await open(this.path, constants.O_RDONLY | constants.O_NONBLOCK);
       try {
         await fh.sync();
       } finally {

@@ -1,4 +1,5 @@
 /** The audit log on a real full disk (a 64 KiB tmpfs) and with a torn last line. */
+import { execFileSync } from 'node:child_process';
 import { closeSync, fstatSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -113,6 +114,18 @@ describe('the audit log', () => {
     } finally {
       proto.sync = real;
     }
+  });
+
+  it("a FIFO in the log's place: the fsync fails with the alarm, and no thread waits on it for ever", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'titan-audit-'));
+    const path = join(dir, 'audit.jsonl');
+    execFileSync('mkfifo', [path]);
+    const events: CockpitEvent[] = [];
+    const log = new AuditLog(path, (e) => events.push(e));
+    log.append(entry('into-a-fifo'));
+    // An open for reading alone would wait for a writer that never comes (and hold a thread-pool
+    // thread): the alarm would never go up.
+    await waitFor(() => events.some((e) => e.type === 'audit.error' && /fsync failed/.test(e.error)), 2000);
   });
 
   it('ends and marks a torn last line at start, so later records stay parseable', () => {

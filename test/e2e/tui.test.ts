@@ -3,7 +3,7 @@
  * what an operator sees and types.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -126,7 +126,7 @@ describe('the cockpit in tmux', () => {
       preload,
       `const real = globalThis.setTimeout;
 globalThis.setTimeout = function (fn, ms, ...rest) {
-  if (typeof fn === 'function' && String(fn).includes('flushPendingEscape')) return real(() => {}, 2 ** 31 - 1);
+  if (typeof fn === 'function' && String(fn).includes('flushPendingEscape')) return real(() => {}, 2 ** 31 - 1).unref();
   return real.call(this, fn, ms, ...rest);
 };`,
     );
@@ -141,6 +141,7 @@ globalThis.setTimeout = function (fn, ms, ...rest) {
     t.key('Escape');
     await t.waitForText('EMERGENCY FULL STOP: cancelled', 5000);
     expect(audit().at(-1)).toMatchObject({ action: 'stop-all', outcome: 'CANCELLED' });
+    rmSync(dir, { recursive: true, force: true });
   }, 40_000);
 
   it('SAFE mode refuses actions until armed; Esc cancels and is audited', async () => {

@@ -111,7 +111,7 @@ export async function haltChannel(
   return b.channel({
     channel,
     outcome: 'NOT_CONFIRMED',
-    detail: `${sent}, but no halt evidence of this command from ${deps.contract.containers.execution} (no halt file or SYSTEM HALT ACTIVATED line with #${id})${unprovenNote(ev)}`,
+    detail: `${sent}; no halt evidence of this command from ${deps.contract.containers.execution} (no halt file or SYSTEM HALT ACTIVATED line with #${id})${unprovenNote(ev)}`,
   });
 }
 

@@ -15,6 +15,16 @@ function replaceOnce(src, from, to, what) {
   return src.replace(from, to);
 }
 
+/** Loads the files `filter` matches with each [from, to] of `pairs` replaced once, `prefix` first. */
+function patchOnLoad(b, filter, pairs, what, prefix = '') {
+  b.onLoad({ filter }, async (args) => {
+    const { readFile } = await import('node:fs/promises');
+    let src = await readFile(args.path, 'utf8');
+    for (const [from, to] of pairs) src = replaceOnce(src, from, to, what);
+    return { contents: `${prefix}${src}`, loader: 'js' };
+  });
+}
+
 /**
  * docker-modem loads its own ssh transport (and with it ssh2) at start, though the cockpit never uses
  * it (ssh:// engines go through src/services/engine/ssh.ts). ssh2 allocates about 16 MB as it loads
@@ -44,12 +54,8 @@ const lazyModemSsh = {
 const modemInspectOnDebug = {
   name: 'docker-modem-inspect-on-debug',
   setup(b) {
-    b.onLoad({ filter: /docker-modem[\\/]lib[\\/]modem\.js$/ }, async (args) => {
-      const { readFile } = await import('node:fs/promises');
-      const src = await readFile(args.path, 'utf8');
-      const from = "debug('Sending: %s', util.inspect(options, {";
-      return { contents: replaceOnce(src, from, `if (debug.enabled) ${from}`, "docker-modem's request log"), loader: 'js' };
-    });
+    const from = "debug('Sending: %s', util.inspect(options, {";
+    patchOnLoad(b, /docker-modem[\\/]lib[\\/]modem\.js$/, [[from, `if (debug.enabled) ${from}`]], "docker-modem's request log");
   },
 };
 
@@ -65,24 +71,21 @@ const modemInspectOnDebug = {
 const inkLoneEscape = {
   name: 'ink-lone-escape',
   setup(b) {
-    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]components[\\/]App\.js$/ }, async (args) => {
-      const { readFile } = await import('node:fs/promises');
-      let src = await readFile(args.path, 'utf8');
-      const what = "ink's App.js (lone Escape)";
-      src = replaceOnce(
-        src,
-        '        while ((chunk = stdin.read()) !== null) {\n',
-        '        let __lastChunk = null;\n        while ((chunk = stdin.read()) !== null) {\n            __lastChunk = chunk;\n',
-        what,
-      );
-      src = replaceOnce(
-        src,
-        '        if (inputParserRef.current.hasPendingEscape()) {\n            schedulePendingInputFlush();\n        }\n',
-        "        if (inputParserRef.current.hasPendingEscape()) {\n            if (String(__lastChunk) === '\\u001B') {\n                const __escape = inputParserRef.current.flushPendingEscape();\n                if (__escape) emitInput(__escape);\n            }\n            else {\n                schedulePendingInputFlush();\n            }\n        }\n",
-        what,
-      );
-      return { contents: src, loader: 'js' };
-    });
+    patchOnLoad(
+      b,
+      /[\\/]ink[\\/]build[\\/]components[\\/]App\.js$/,
+      [
+        [
+          '        while ((chunk = stdin.read()) !== null) {\n',
+          '        let __lastChunk = null;\n        while ((chunk = stdin.read()) !== null) {\n            __lastChunk = chunk;\n',
+        ],
+        [
+          '        if (inputParserRef.current.hasPendingEscape()) {\n            schedulePendingInputFlush();\n        }\n',
+          "        if (inputParserRef.current.hasPendingEscape()) {\n            if (String(__lastChunk) === '\\u001B') {\n                const __escape = inputParserRef.current.flushPendingEscape();\n                if (__escape) emitInput(__escape);\n            }\n            else {\n                schedulePendingInputFlush();\n            }\n        }\n",
+        ],
+      ],
+      "ink's App.js (lone Escape)",
+    );
   },
 };
 
@@ -139,12 +142,7 @@ const narrowFastPath = {
     const pattern = JSON.stringify(narrowStringPattern());
     // Each [from, to] must occur once in the file.
     const patchAll = (filter, pairs, what) =>
-      b.onLoad({ filter }, async (args) => {
-        const { readFile } = await import('node:fs/promises');
-        let src = await readFile(args.path, 'utf8');
-        for (const [from, to] of pairs) src = replaceOnce(src, from, to, `${what} (a narrow-text patch)`);
-        return { contents: `const __narrowString = new RegExp(${pattern}, 'u');\n${src}`, loader: 'js' };
-      });
+      patchOnLoad(b, filter, pairs, `${what} (a narrow-text patch)`, `const __narrowString = new RegExp(${pattern}, 'u');\n`);
     const patch = (filter, from, to, what) => patchAll(filter, [[from, to]], what);
     patch(
       /[\\/]string-width[\\/]index\.js$/,

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitForPort } from './ports.js';
+import { freePort, waitFor, waitForPort } from './ports.js';
 
 /** Credentials of the test server's users, shaped like production's nats.conf (contract §3). */
 export const NATS_USERS = {
@@ -22,7 +22,25 @@ export interface NatsServer {
   kill: () => Promise<void>;
   /** Start it again on the same port with the same config. */
   restart: () => Promise<void>;
+  /** Freeze it like a stalled host (SIGSTOP); resolves once every thread of it is stopped. */
+  freeze: () => Promise<void>;
+  /** Let a frozen server run again (SIGCONT). */
+  thaw: () => void;
   stop: () => Promise<void>;
+}
+
+/**
+ * Whether every thread of pid is stopped. SIGSTOP wakes one thread to start the group stop; until it
+ * gets a core, the others keep serving (a loaded machine relayed a publish 70 ms after the signal).
+ */
+function allThreadsStopped(pid: number): boolean {
+  return readdirSync(`/proc/${pid}/task`).every((tid) => /^\d+ \(.*\) [Tt] /.test(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')));
+}
+
+/** SIGSTOP, then waits until the kernel shows every thread stopped. */
+async function freezeProcess(pid: number): Promise<void> {
+  process.kill(pid, 'SIGSTOP');
+  await waitFor(() => allThreadsStopped(pid), 5000, 2);
 }
 
 /** The production-like users (contract §3), as a nats.conf authorization block. */
@@ -94,6 +112,15 @@ export async function startNatsServer(opts: NatsServerOptions = {}): Promise<Nat
     pid: () => child?.pid,
     kill,
     restart: launch,
+    freeze: async () => {
+      const pid = child?.pid;
+      if (!pid) throw new Error('nats-server is not running');
+      await freezeProcess(pid);
+    },
+    thaw: () => {
+      const pid = child?.pid;
+      if (pid && child?.exitCode === null) process.kill(pid, 'SIGCONT');
+    },
     stop: async () => {
       await kill();
       rmSync(dir, { recursive: true, force: true });

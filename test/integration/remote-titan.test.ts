@@ -66,10 +66,8 @@ describe('a 3-node NATS cluster: the cockpit node dies during a halt', () => {
   it('killed while the publish waits for its confirmation: SENT BUT NOT CONFIRMED, audited; reconnects to a survivor; the halt then goes through another node', async () => {
     const { rt, layer } = await cockpit();
     const a = first();
-    const pid = a.pid();
-    if (!pid) throw new Error('no node pid');
     // The node stalls (SIGSTOP): the halt sits in its socket, unconfirmed; then it dies (SIGKILL).
-    process.kill(pid, 'SIGSTOP');
+    await a.freeze();
     const pending = runner(rt, layer)('halt', 'HALT', { reason: 'cluster drill' });
     await new Promise((r) => setTimeout(r, 500));
     await a.kill();

@@ -28,14 +28,11 @@ function runner(rt: Runtime, layer: ActionLayer) {
 
 /** Freezes the server like a stalled host (SIGSTOP) and thaws it after ms. */
 async function freezeFor(stack: TitanStack, ms: number): Promise<() => void> {
-  const pid = stack.nats.pid();
-  if (!pid) throw new Error('no nats-server pid');
-  process.kill(pid, 'SIGSTOP');
-  await waitFor(() => /^\d+ \(.*\) T /.test(readFileSync(`/proc/${pid}/stat`, 'utf8')), 2000, 5);
-  const timer = setTimeout(() => process.kill(pid, 'SIGCONT'), ms);
+  await stack.nats.freeze();
+  const timer = setTimeout(() => stack.nats.thaw(), ms);
   return () => {
     clearTimeout(timer);
-    process.kill(pid, 'SIGCONT');
+    stack.nats.thaw();
   };
 }
 

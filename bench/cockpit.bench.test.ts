@@ -24,6 +24,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, it } from 'vitest';
 import { resolveContract } from '../src/contract/resolve.js';
+import { WATCHED_EVENTS } from '../src/services/engine/monitor.js';
 import { NODE_BIN, removeTestContainer, runTestContainer } from '../test/helpers/docker.js';
 import { startTitanStack, type TitanStack } from '../test/helpers/titan-stack.js';
 import { TmuxSession } from '../test/helpers/tmux.js';
@@ -248,7 +249,13 @@ it.runIf(ONLY.has('idle'))(
       : {};
     const traced = new TmuxSession([], stack.env({ ...env, ...alloc, TITAN_TUI_BENCH_LOG: log, TITAN_TUI_BENCH_FRAMES: '1' }), COLS, ROWS);
     // Started with the cockpits, so all three have warmed up alike when the window opens.
-    const floor = spawn(NODE_BIN, [join(import.meta.dirname, 'idle-floor.mjs'), JSON.stringify(idleFloorArgs())], { stdio: 'ignore' });
+    const floorScript = join(import.meta.dirname, 'idle-floor.mjs');
+    const floor = spawn(NODE_BIN, [floorScript, JSON.stringify(idleFloorArgs())], { stdio: 'ignore' });
+    // The floor by part, each alone in its own bare Node process, in the same window.
+    const partFloors = FLOOR_PARTS.map((part) => ({
+      part,
+      p: spawn(NODE_BIN, [floorScript, JSON.stringify({ ...idleFloorArgs(), parts: [part] })], { stdio: 'ignore' }),
+    }));
     try {
       await Promise.all([t.waitForText(stack.names.execution, 20_000), traced.waitForText(stack.names.execution, 20_000)]);
       const listed = (await t.waitFor((s) => (s.match(/running/g) ?? []).length >= 8, 20_000)).match(/running/g)?.length ?? 0;
@@ -260,6 +267,7 @@ it.runIf(ONLY.has('idle'))(
       const floorCpu = cpuMeter(floor.pid ?? 0);
       const floorThreads = threadMeter(floor.pid ?? 0);
       const tracedCpu = cpuMeter(cockpitPid(traced));
+      const partCpu = partFloors.map(({ part, p }) => ({ part, cpu: cpuMeter(p.pid ?? 0) }));
       const rss: number[] = [];
       const end = Date.now() + IDLE_SEC * 1000;
       while (Date.now() < end) {
@@ -273,6 +281,9 @@ it.runIf(ONLY.has('idle'))(
       );
       details.push(
         `idle floor (bench/idle-floor.mjs: the same probes, halt-file reads, Docker resyncs, log streams and dashboard messages in bare Node, same window): CPU ${fmt(floorUsed, 3)} % of a core (${floorThreads()}), RSS ${fmt(rssMb(floor.pid ?? 0))} MB; the cockpit ${fmt(used / Math.max(floorUsed, 0.001), 1)}× the floor`,
+      );
+      details.push(
+        `idle floor by part (each alone in bare Node, same window): ${partCpu.map(({ part, cpu }) => `${FLOOR_PART_NAMES[part]} ${fmt(cpu(), 3)} %`).join(', ')}`,
       );
       row(
         `idle, ${listed} containers, ${IDLE_PROBES_MS === '2000' ? 'default probes' : `probes every ${IDLE_PROBES_MS} ms`}: CPU ≤ 0.3 % of a core (${IDLE_SEC} s)`,
@@ -297,6 +308,7 @@ it.runIf(ONLY.has('idle'))(
       details.push(`idle: UI thread garbage collections in ${IDLE_SEC} s: ${gcSummary(events.filter((x) => x.ev === 'mem') as Mem[])}`);
     } finally {
       floor.kill();
+      for (const { p } of partFloors) p.kill();
       t.kill();
       traced.kill();
       rmSync(log, { force: true });
@@ -304,6 +316,16 @@ it.runIf(ONLY.has('idle'))(
   },
   600_000,
 );
+
+const FLOOR_PARTS = ['probes', 'halt', 'logs', 'nats', 'resync', 'events'] as const;
+const FLOOR_PART_NAMES: Record<(typeof FLOOR_PARTS)[number], string> = {
+  probes: 'the three probe GETs',
+  halt: 'the halt-file HEAD',
+  logs: "brain's and execution's logs followed",
+  nats: 'the dashboard subscription',
+  resync: 'the re-list every 30 s',
+  events: "Docker's event stream",
+};
 
 /** What bench/idle-floor.mjs needs to do an idle cockpit's I/O on this stack (its settings and contract). */
 function idleFloorArgs() {
@@ -325,6 +347,7 @@ function idleFloorArgs() {
     watch: contract.containers.watch,
     nats: { servers: String(env.NATS_URL).split(','), user: env.NATS_USER, pass: env.NATS_PASS },
     subject: contract.nats.dashboardSubject,
+    events: WATCHED_EVENTS,
   };
 }
 

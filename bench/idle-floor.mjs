@@ -3,14 +3,16 @@
 // bench/cockpit.bench.test.ts runs it beside the cockpit, on the same stack in the same window, and
 // prints both figures. Per probe interval (2 s by default): GET the three probe URLs (keep-alive, JSON bodies); HEAD the halt
 // file through Docker's archive API (every 2 s). Every 30 s: list the containers and inspect the watched ones.
-// All the time: Docker's event stream open, brain's and execution's logs followed (each read
+// All the time: Docker's event stream open (with the cockpit's event filter: the healthchecks' exec
+// events alone cost more than the probes), brain's and execution's logs followed (each read
 // searched for a byte string, as the evidence watch does), a NATS subscription to brain's
-// dashboard (JSON each).
-//   node bench/idle-floor.mjs '<json: urls, dockerSocket, container, haltPath, watch, nats, subject>'
+// dashboard (JSON each). `parts` (default all) runs only some, to show what each costs.
+//   node bench/idle-floor.mjs '<json: urls, dockerSocket, container, haltPath, watch, events, nats, subject, parts?>'
 import http from 'node:http';
 import { connect } from '@nats-io/transport-node';
 
 const o = JSON.parse(process.argv[2]);
+const parts = new Set(o.parts ?? ['probes', 'halt', 'nats', 'logs', 'events', 'resync']);
 const agent = new http.Agent({ keepAlive: true, timeout: 4000 });
 
 const get = (url) =>
@@ -65,17 +67,24 @@ const every = (ms, fn) => {
   setTimeout(tick, 0);
 };
 
-const nc = await connect({ servers: o.nats.servers, user: o.nats.user, pass: o.nats.pass });
-const sub = nc.subscribe(o.subject);
-(async () => {
-  for await (const m of sub) safeJson(m.string());
-})();
-await docker('GET', `/events?filters=${encodeURIComponent(JSON.stringify({ type: ['container'] }))}`, () => undefined);
+if (parts.has('nats')) {
+  const nc = await connect({ servers: o.nats.servers, user: o.nats.user, pass: o.nats.pass });
+  const sub = nc.subscribe(o.subject);
+  (async () => {
+    for await (const m of sub) safeJson(m.string());
+  })();
+}
+if (parts.has('events'))
+  await docker('GET', `/events?filters=${encodeURIComponent(JSON.stringify({ type: ['container'], event: o.events }))}`, () => undefined);
 const marker = Buffer.from('halt');
-for (const name of o.follow)
-  await docker('GET', `/containers/${encodeURIComponent(name)}/logs?follow=1&stdout=1&stderr=1&timestamps=1&tail=0`, (b) =>
-    b.indexOf(marker),
-  );
-for (const url of o.urls) every(o.everyMs, () => get(url));
-every(2000, () => docker('HEAD', `/containers/${encodeURIComponent(o.container)}/archive?path=${encodeURIComponent(o.haltPath)}`));
-every(30_000, resync);
+if (parts.has('logs'))
+  for (const name of o.follow)
+    await docker('GET', `/containers/${encodeURIComponent(name)}/logs?follow=1&stdout=1&stderr=1&timestamps=1&tail=0`, (b) =>
+      b.indexOf(marker),
+    );
+if (parts.has('probes')) for (const url of o.urls) every(o.everyMs, () => get(url));
+if (parts.has('halt'))
+  every(2000, () => docker('HEAD', `/containers/${encodeURIComponent(o.container)}/archive?path=${encodeURIComponent(o.haltPath)}`));
+if (parts.has('resync')) every(30_000, resync);
+// A part with nothing open (resync alone between its ticks) must not let the process end.
+setInterval(() => undefined, 1 << 30);

@@ -5,6 +5,9 @@ import type { CockpitState } from '../state/store.js';
 
 export type PathState = 'ok' | 'fail' | 'unverified';
 
+/** A NATS server that is connected but did not answer a ping (Liveness), in words. */
+export const natsSilence = (since: number) => `no answer from NATS since ${new Date(since).toTimeString().slice(0, 8)}`;
+
 export interface StopPath {
   id: 'nats-halt' | 'halt-file' | 'kill-switch' | 'breaker-reset';
   label: string;
@@ -46,23 +49,25 @@ export function evaluateReadiness(s: CockpitState, contract: Contract, _config?:
   const natsPath =
     nats.status !== 'connected'
       ? path('nats-halt', 'NATS halt', 'fail', `NATS ${nats.status}${nats.error ? `: ${nats.error}` : ''}`)
-      : denied.length
-        ? path(
-            'nats-halt',
-            'NATS halt',
-            'fail',
-            `publish denied on ${denied.join(', ')} (use a user allowed to publish commands, like prod user brain)`,
-          )
-        : dockerUp && exec?.state !== 'running'
-          ? path('nats-halt', 'NATS halt', 'fail', `${execName} ${exec ? `is ${exec.state}` : 'not found'}: nothing consumes the halt`)
-          : !dockerUp
-            ? path(
-                'nats-halt',
-                'NATS halt',
-                'unverified',
-                `its consumer ${execName} cannot be seen (Docker ${docker.status}); ${permission.detail}`,
-              )
-            : path('nats-halt', 'NATS halt', permission.state, permission.detail);
+      : nats.silentSince !== undefined
+        ? path('nats-halt', 'NATS halt', 'fail', `${natsSilence(nats.silentSince)}; a halt sent now may not get through`)
+        : denied.length
+          ? path(
+              'nats-halt',
+              'NATS halt',
+              'fail',
+              `publish denied on ${denied.join(', ')} (use a user allowed to publish commands, like prod user brain)`,
+            )
+          : dockerUp && exec?.state !== 'running'
+            ? path('nats-halt', 'NATS halt', 'fail', `${execName} ${exec ? `is ${exec.state}` : 'not found'}: nothing consumes the halt`)
+            : !dockerUp
+              ? path(
+                  'nats-halt',
+                  'NATS halt',
+                  'unverified',
+                  `its consumer ${execName} cannot be seen (Docker ${docker.status}); ${permission.detail}`,
+                )
+              : path('nats-halt', 'NATS halt', permission.state, permission.detail);
 
   const fileState: PathState = dockerUp && exec?.state === 'running' ? 'ok' : 'fail';
   const fileDetail = !dockerUp

@@ -11,8 +11,13 @@ import { theme } from './theme.js';
 
 const HOST = hostname();
 
-/** A connection badge: "NATS●", "DOCKER✕ 12s", "BRAIN◌ #3"; `compact` drops the age when space is short. */
+/**
+ * A connection badge: "NATS●", "DOCKER✕ 12s", "BRAIN◌ #3", "NATS◐ no answer 7s" (connected, but the
+ * server has not answered a ping: frozen or cut off); `compact` drops the age when space is short.
+ */
 function badge(label: string, conn: ConnState, now: number, compact: boolean): { text: string; color: string } {
+  if (conn.status === 'connected' && conn.silentSince !== undefined)
+    return { text: ` ${label}◐${compact ? '' : ` no answer ${age(conn.silentSince, now)}`}`, color: theme.warn };
   const color = conn.status === 'connected' ? theme.ok : conn.status === 'disconnected' ? theme.bad : theme.warn;
   const dot = conn.status === 'connected' ? '●' : conn.status === 'disconnected' ? '✕' : '◌';
   const extra =
@@ -28,7 +33,10 @@ export function Header({ narrow, width }: { narrow: boolean; width: number }) {
   // Seconds only matter while armed (countdown) or while something is down (ages); otherwise the
   // header redraws once a minute, which keeps an idle cockpit near zero CPU.
   const everyMs =
-    (armedUntil !== null && armedUntil > Date.now()) || Object.values(conns).some((c) => c.status !== 'connected') ? 1000 : 60_000;
+    (armedUntil !== null && armedUntil > Date.now()) ||
+    Object.values(conns).some((c) => c.status !== 'connected' || c.silentSince !== undefined)
+      ? 1000
+      : 60_000;
   const clock = useTick(everyMs);
   // The clock ticks once a second; the countdown must not read "61s" right after arming for 60.
   const now = Math.max(clock, Date.now());

@@ -14,6 +14,7 @@ import { type BackoffPolicy, backoffDelay, resolveBackoff } from './bus/backoff.
 import { buildConnectOptions, secretsOf } from './bus/connect-options.js';
 import { decodeMessage, type Validate } from './bus/decode.js';
 import { publishSubjectProblem, subscribeSubjectProblem } from './bus/subjects.js';
+import { Liveness } from './bus/liveness.js';
 import { endpointOf, errorText } from './bus/text.js';
 import { printable } from '../text/safe-text.js';
 import { redact, registerSecret } from './redact.js';
@@ -37,6 +38,10 @@ export interface BusOptions {
   connectTimeoutMs?: number;
   /** Client PINGs detect a silently dead link after about 2 intervals. */
   pingIntervalMs?: number;
+  /** Silence from the server that makes the cockpit PING it (default 5 s; see Liveness). */
+  quietMs?: number;
+  /** How long that PING waits before the server is shown as not answering (default 2 s). */
+  answerMs?: number;
 }
 
 /**
@@ -91,6 +96,9 @@ export class Bus {
   private outageSince = Date.now();
   private attempt = 0;
   private lastError: string | undefined;
+  /** The state of the live connection, re-emitted with silentSince while the server does not answer. */
+  private connectedState: ConnState | null = null;
+  private readonly liveness: Liveness;
 
   constructor(
     private readonly opts: BusOptions,
@@ -99,6 +107,19 @@ export class Bus {
     this.backoff = resolveBackoff(opts.backoff);
     for (const s of secretsOf(opts)) registerSecret(s);
     this.configuredEndpoints = opts.servers.map(endpointOf).join(', ');
+    this.liveness = new Liveness({
+      quietMs: opts.quietMs ?? 5000,
+      answerMs: opts.answerMs ?? 2000,
+      ping: () => (this.nc ? this.nc.flush() : Promise.reject(new Error('not connected'))),
+      onChange: (silentSince) => {
+        if (!this.connected || !this.connectedState) return;
+        this.emitConn(
+          silentSince === null
+            ? { ...this.connectedState, lastOk: Date.now() }
+            : { ...this.connectedState, silentSince, lastOk: silentSince },
+        );
+      },
+    });
   }
 
   /** Connects in the background and keeps trying forever. Never throws. */
@@ -242,6 +263,7 @@ export class Bus {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.liveness.stop();
     this.wakeSleeper?.();
     const nc = this.nc;
     if (nc) await nc.close().catch(() => undefined);
@@ -315,6 +337,7 @@ export class Bus {
 
     const why = await nc.closed();
     this.connected = false;
+    this.liveness.stop();
     this.linkLost(why instanceof Error ? errorText(why) : 'connection closed');
     await statusDone;
     this.nc = null;
@@ -342,6 +365,7 @@ export class Bus {
     switch (s.type) {
       case 'disconnect': {
         this.connected = false;
+        this.liveness.stop();
         // nats.js does not expose why the socket closed or why later dials fail; say what we know.
         this.lastError ??= `connection to ${endpointOf(s.server)} lost (server closed it or became unreachable)`;
         this.linkLost(this.lastError);
@@ -396,7 +420,9 @@ export class Bus {
     this.attempt = 0;
     this.delays.clear();
     this.lastError = undefined;
-    this.emitConn({ status: 'connected', since: Date.now(), endpoint: endpointOf(server) });
+    this.connectedState = { status: 'connected', since: Date.now(), endpoint: endpointOf(server) };
+    this.emitConn(this.connectedState);
+    this.liveness.start();
   }
 
   /** nats.js calls this before each reconnect attempt (and again while it waits). */
@@ -430,7 +456,10 @@ export class Bus {
     let timer: NodeJS.Timeout | undefined;
     let onLost: ((why: string) => void) | undefined;
     const pong = nc.flush().then(
-      () => 'confirmed' as const,
+      () => {
+        this.liveness.heard();
+        return 'confirmed' as const;
+      },
       (e: unknown) => ({ lost: errorText(e) }),
     );
     const timeout = new Promise<'timeout'>((resolve) => {
@@ -475,6 +504,7 @@ export class Bus {
             entry.live = undefined;
             return;
           }
+          this.liveness.heard();
           entry.handle(msg);
         },
       });
@@ -496,6 +526,8 @@ export class Bus {
     if (state.attempt !== undefined) clean.attempt = state.attempt;
     if (state.error !== undefined) clean.error = this.clean(state.error);
     if (state.endpoint !== undefined) clean.endpoint = this.clean(state.endpoint);
+    if (state.silentSince !== undefined) clean.silentSince = state.silentSince;
+    if (state.lastOk !== undefined) clean.lastOk = state.lastOk;
     this.safeEmit({ type: 'conn', target: 'nats', state: clean });
   }
 

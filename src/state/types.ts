@@ -14,6 +14,8 @@ export interface ConnState {
   endpoint?: string;
   /** Last time this connection was positively confirmed alive. */
   lastOk?: number;
+  /** Connected, but the server has not answered since then (a PING went unanswered): frozen or cut off. */
+  silentSince?: number;
 }
 
 export interface ContainerInfo {

@@ -84,6 +84,23 @@ describe('the cockpit in tmux', () => {
     expect(t.screen()).not.toMatch(/EXITED/);
   }, 60_000);
 
+  it('NATS frozen (SIGSTOP): NATS◐ "no answer" within 5 s of quiet and a 2 s ping, the NATS halt ✗; NATS● again on thaw', async () => {
+    const t = open();
+    await t.waitFor((s) => /NATS●/.test(s) && /EXEC●/.test(s), 20_000);
+    const frozenAt = Date.now();
+    await stack.nats.freeze();
+    try {
+      // Brain's dashboard (1/s) was the last word from the server: about 5 s + 2 s after it.
+      const screen = await t.waitFor((s) => /NATS◐ no answer \d+s/.test(s) && /✗ NATS halt/.test(s), 12_000);
+      expect(Date.now() - frozenAt).toBeGreaterThanOrEqual(5000);
+      expect(screen).toMatch(/no answer from NATS since \d\d:\d\d:\d\d/);
+    } finally {
+      stack.nats.thaw();
+    }
+    await t.waitFor((s) => /NATS●/.test(s) && !/no answer/.test(s), 5000);
+    expect(t.screen()).not.toMatch(/EXITED/);
+  }, 60_000);
+
   it('the emergency stop from any screen: ! then HALT ends VERIFIED; a wrong word does nothing', async () => {
     const t = open();
     await t.waitFor((s) => /DOCKER●/.test(s) && /EXEC●/.test(s) && /NATS●/.test(s), 20_000);

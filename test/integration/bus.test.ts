@@ -170,6 +170,36 @@ describe('Bus against a real nats-server', () => {
     if (!res.ok) expect(res.detail).toMatch(/may or may not have been delivered/);
   });
 
+  it('a frozen server shows as connected but not answering within quiet + answer time, and as answering once it thaws', async () => {
+    const { bus, rec } = await startedBus(NATS_USERS.brain, { quietMs: 400, answerMs: 300 });
+    const ticks = await observe('titan.test.tick');
+    bus.subscribe('titan.test.tick', anyJson, () => undefined);
+    // While messages arrive from the server, nothing is reported and no ping is needed.
+    const before = rec.conn().length;
+    for (let i = 0; i < 6; i++) {
+      ticks.nc.publish('titan.test.tick', '{}');
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    expect(rec.conn().slice(before)).toEqual([]);
+
+    cleanups.push(async () => server.thaw());
+    const frozenAt = Date.now();
+    await server.freeze();
+    const silent = await waitFor(() => rec.conn().find((c) => c.silentSince !== undefined), 3000);
+    expect(silent.status).toBe('connected');
+    // Since it was last heard, which is before the freeze; reported after the quiet and answer times.
+    expect(silent.silentSince).toBeLessThanOrEqual(frozenAt);
+    expect(silent.lastOk).toBe(silent.silentSince);
+    const reportedAfter = rec.events.length;
+
+    server.thaw();
+    await waitFor(() => rec.conn().at(-1)?.silentSince === undefined && rec.events.length > reportedAfter, 3000);
+    const back = rec.conn().at(-1) as ConnState;
+    expect(back.status).toBe('connected');
+    expect(back.lastOk).toBeGreaterThan(silent.silentSince as number);
+    expect(bus.isConnected()).toBe(true);
+  });
+
   it('reconnects by itself after a crash; publishes and earlier subscriptions work again', async () => {
     const { bus, rec } = await startedBus(NATS_USERS.brain);
     const got: unknown[] = [];

@@ -74,3 +74,20 @@ describe('header: system state beside SAFE/ARMED', () => {
     await c.waitForFrame((p) => !header(p).includes('HALTED'), 3000, 'lifted');
   });
 });
+
+describe('header: a NATS server that stopped answering', () => {
+  it('shows NATS◐ with how long it has been silent, the NATS halt path as failing, and NATS● again when it answers', async () => {
+    c = mountCockpit({ columns: 160, rows: 34 });
+    const { store } = c.rt;
+    const since = Date.now() - 7_000;
+    store.emit({ type: 'conn', target: 'nats', state: { status: 'connected', since: since - 60_000 } });
+    await c.waitForFrame((p) => header(p).includes('NATS●'), 3000, 'NATS●');
+    store.emit({ type: 'conn', target: 'nats', state: { status: 'connected', since: since - 60_000, silentSince: since, lastOk: since } });
+    const plain = await c.waitForFrame((p) => /NATS◐ no answer [78]s/.test(header(p)), 3000, 'NATS◐ no answer 7s');
+    expect(plain).toMatch(/✗ NATS halt .*\(NATS halt: no answer from NATS since \d\d:\d\d:\d\d; a halt sent now may not get through\)/);
+    // The age counts on by itself (the header ticks each second while a server is silent).
+    await c.waitForFrame((p) => /NATS◐ no answer (9|10)s/.test(header(p)), 4000, 'NATS◐ no answer 9s');
+    store.emit({ type: 'conn', target: 'nats', state: { status: 'connected', since: since - 60_000, lastOk: Date.now() } });
+    await c.waitForFrame((p) => header(p).includes('NATS●') && !header(p).includes('no answer'), 3000, 'NATS● again');
+  });
+});

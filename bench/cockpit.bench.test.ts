@@ -94,6 +94,14 @@ const memParts = (e?: Mem) => {
   return `RSS ${fmt((e.rss ?? 0) / 1048576)} MB, UI heap ${fmt((e.heapTotal ?? 0) / 1048576)} MB (used ${fmt((e.heapUsed ?? 0) / 1048576)}; used/committed MB by space: ${spaces}), external ${fmt((e.external ?? 0) / 1048576)} MB, worker heap ${fmt((e.worker?.total ?? 0) / 1048576)} MB`;
 };
 
+/** The UI thread's time inside stdout.write, summed over the cockpit's `mem` records. */
+type WriteStats = { n: number; ms: number; max: number; slow: number; slowRunqueueMs: number; bytes: number };
+function writeSummary(mems: Array<Mem & { stdoutWrite?: WriteStats }>): string {
+  const w = mems.flatMap((e) => (e.stdoutWrite ? [e.stdoutWrite] : []));
+  const sum = (k: Exclude<keyof WriteStats, 'max'>) => w.reduce((a, x) => a + x[k], 0);
+  return `${sum('n')} writes, ${fmt(sum('bytes') / 1024)} KB, ${fmt(sum('ms'))} ms in all, the longest ${fmt(Math.max(0, ...w.map((x) => x.max)), 1)} ms; ${sum('slow')} over 5 ms, ${fmt(sum('slowRunqueueMs'))} ms of those waiting for a core`;
+}
+
 /** The UI thread's garbage collections summed over the cockpit's `mem` records, by kind. */
 function gcSummary(mems: Array<Mem & { gc?: Record<string, { n: number; ms: number }> }>): string {
   const sum = new Map<string, { n: number; ms: number }>();
@@ -372,6 +380,8 @@ interface FloodResult {
   resident: string;
   /** The UI thread's garbage collections during the flood. */
   gc: string;
+  /** The UI thread inside stdout.write (a terminal's writes are synchronous) during the flood. */
+  stdoutWrite: string;
   /** The floor: key sent → read by a process that does nothing else (bench/key-echo.mjs), same flood. */
   floor: number[];
   /** The UI thread's event loop delay, max and p99 of each 5 s. */
@@ -475,6 +485,7 @@ async function floodRun(container: string, seconds: number, ready: (screen: stri
       mem,
       resident,
       gc: gcSummary(during),
+      stdoutWrite: writeSummary(during),
       floor,
       loopMax: during.map((e) => e.loopDelayMaxMs ?? 0),
       loopP99: during.map((e) => e.loopDelayP99Ms ?? 0),
@@ -511,6 +522,7 @@ function reportFlood(label: string, r: FloodResult): void {
   );
   details.push(`${label}: memory by part at the highest RSS (the cockpit's own reading): ${memParts(r.mem)}`);
   details.push(`${label}: UI thread garbage collections: ${r.gc}`);
+  details.push(`${label}: UI thread inside stdout.write (the terminal's writes block while it reads slowly): ${r.stdoutWrite}`);
   details.push(
     `${label}: UI thread busy at a stretch (event loop delay, per 5 s): max ${r.loopMax.map((v) => fmt(v, 0)).join(', ')} ms; p99 ${r.loopP99.map((v) => fmt(v, 0)).join(', ')} ms`,
   );

@@ -1,4 +1,4 @@
-import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { constants, monitorEventLoopDelay, PerformanceObserver, performance } from 'node:perf_hooks';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { SERVICES_STARTED_MARK } from './cockpit-runtime.js';
@@ -83,6 +83,35 @@ export function benchProbe(env: NodeJS.ProcessEnv = process.env) {
       });
     });
   }
+  // How long the UI thread spent inside stdout.write: a terminal's writes are synchronous, and a
+  // terminal that reads slowly blocks the thread there. Count, ms, the longest, and those over 5 ms
+  // with the part the kernel counts as waiting for a core (run queue, /proc/thread-self/schedstat).
+  const noWrites = { n: 0, ms: 0, max: 0, slow: 0, slowRunqueueMs: 0, bytes: 0 };
+  let out = { ...noWrites };
+  const rawWrite = process.stdout.write.bind(process.stdout) as (...a: unknown[]) => boolean;
+  const runqueueMs = () => {
+    try {
+      return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[1]) / 1e6;
+    } catch {
+      return 0;
+    }
+  };
+  process.stdout.write = ((...a: unknown[]) => {
+    const t0 = performance.now();
+    const q0 = runqueueMs();
+    const r = rawWrite(...a);
+    const ms = performance.now() - t0;
+    const slow = ms > 5;
+    out = {
+      n: out.n + 1,
+      ms: out.ms + ms,
+      max: Math.max(out.max, ms),
+      slow: out.slow + (slow ? 1 : 0),
+      slowRunqueueMs: out.slowRunqueueMs + (slow ? runqueueMs() - q0 : 0),
+      bytes: out.bytes + String(a[0] ?? '').length,
+    };
+    return r;
+  }) as typeof process.stdout.write;
   // When the services started (src/cli/cockpit-runtime.ts marks it, before the screen's code loads).
   const services = performance.getEntriesByName(SERVICES_STARTED_MARK)[0];
   if (services) write({ ev: 'services-start', sinceStartMs: Math.round(services.startTime), at: Date.now() });
@@ -105,6 +134,12 @@ export function benchProbe(env: NodeJS.ProcessEnv = process.env) {
       arrayBuffers: m.arrayBuffers,
       ...(loopDelay ? { loopDelayMaxMs: Math.round(loopDelay.max / 1e6), loopDelayP99Ms: Math.round(loopDelay.percentile(99) / 1e6) } : {}),
       worker: lastWorker,
+      stdoutWrite: {
+        ...out,
+        ms: Math.round(out.ms * 10) / 10,
+        max: Math.round(out.max * 10) / 10,
+        slowRunqueueMs: Math.round(out.slowRunqueueMs * 10) / 10,
+      },
       gc: Object.fromEntries(Object.entries(gc).map(([k, v]) => [k, { n: v.n, ms: Math.round(v.ms * 10) / 10 }])),
       // V8's spaces (used/committed KB): which one holds the heap, young or old.
       spaces: Object.fromEntries(
@@ -115,6 +150,7 @@ export function benchProbe(env: NodeJS.ProcessEnv = process.env) {
     });
     loopDelay?.reset();
     gc = {};
+    out = { ...noWrites };
   }, 5000).unref();
   return {
     /**

@@ -1,12 +1,10 @@
 import type { Config } from '../config/schema.js';
 import type { Contract } from '../contract/types.js';
 import type { CheckResult } from '../state/checks.js';
+import { isLive, silence } from '../state/conn.js';
 import type { CockpitState } from '../state/store.js';
 
 export type PathState = 'ok' | 'fail' | 'unverified';
-
-/** A NATS server that is connected but did not answer a ping (Liveness), in words. */
-export const natsSilence = (since: number) => `no answer from NATS since ${new Date(since).toTimeString().slice(0, 8)}`;
 
 export interface StopPath {
   id: 'nats-halt' | 'halt-file' | 'kill-switch' | 'breaker-reset';
@@ -41,7 +39,12 @@ export function evaluateReadiness(s: CockpitState, contract: Contract, _config?:
   const exec = s.containers.value.find((c) => c.name === execName);
   const brain = s.containers.value.find((c) => c.name === contract.containers.brain);
   const docker = s.connections.docker;
-  const dockerUp = docker.status === 'connected';
+  const dockerUp = isLive(docker);
+  // What is wrong with Docker when it is not live: its state and error, or its silence.
+  const dockerWhy =
+    docker.status === 'connected' && docker.silentSince !== undefined
+      ? silence('Docker', docker.silentSince)
+      : `Docker ${docker.status}${docker.error ? `: ${docker.error}` : ''}`;
 
   const nats = s.connections.nats;
   const denied = [contract.nats.halt.hard.subject, contract.nats.flatten.subject].filter((subj) => s.bus.denied[subj]);
@@ -50,7 +53,7 @@ export function evaluateReadiness(s: CockpitState, contract: Contract, _config?:
     nats.status !== 'connected'
       ? path('nats-halt', 'NATS halt', 'fail', `NATS ${nats.status}${nats.error ? `: ${nats.error}` : ''}`)
       : nats.silentSince !== undefined
-        ? path('nats-halt', 'NATS halt', 'fail', `${natsSilence(nats.silentSince)}; a halt sent now may not get through`)
+        ? path('nats-halt', 'NATS halt', 'fail', `${silence('NATS', nats.silentSince)}; a halt sent now may not get through`)
         : denied.length
           ? path(
               'nats-halt',
@@ -61,17 +64,12 @@ export function evaluateReadiness(s: CockpitState, contract: Contract, _config?:
           : dockerUp && exec?.state !== 'running'
             ? path('nats-halt', 'NATS halt', 'fail', `${execName} ${exec ? `is ${exec.state}` : 'not found'}: nothing consumes the halt`)
             : !dockerUp
-              ? path(
-                  'nats-halt',
-                  'NATS halt',
-                  'unverified',
-                  `its consumer ${execName} cannot be seen (Docker ${docker.status}); ${permission.detail}`,
-                )
+              ? path('nats-halt', 'NATS halt', 'unverified', `its consumer ${execName} cannot be seen (${dockerWhy}); ${permission.detail}`)
               : path('nats-halt', 'NATS halt', permission.state, permission.detail);
 
   const fileState: PathState = dockerUp && exec?.state === 'running' ? 'ok' : 'fail';
   const fileDetail = !dockerUp
-    ? `Docker ${docker.status}${docker.error ? `: ${docker.error}` : ''}`
+    ? dockerWhy
     : !exec
       ? `container ${execName} not found`
       : exec.state !== 'running'
@@ -79,7 +77,7 @@ export function evaluateReadiness(s: CockpitState, contract: Contract, _config?:
         : `${execName} running; file takes effect on restart`;
   const killState: PathState = dockerUp && exec && brain ? 'ok' : 'fail';
   const killDetail = !dockerUp
-    ? `Docker ${docker.status}`
+    ? dockerWhy
     : !exec || !brain
       ? `missing container ${!exec ? execName : contract.containers.brain}`
       : `${execName}: ${exec.state}, ${contract.containers.brain}: ${brain.state}`;

@@ -3,9 +3,9 @@
  * Docker, brain, execution, the halt file, the breaker), 1 otherwise; the text names what did not.
  */
 import { type LoadedConfig, loadContext } from '../config/load.js';
-import { natsSilence } from '../actions/readiness.js';
 import type { Runtime } from '../runtime.js';
 import { printable, visibleControls } from '../text/safe-text.js';
+import { silence } from '../state/conn.js';
 import type { Target } from '../state/types.js';
 
 export interface StatusReport {
@@ -31,7 +31,7 @@ export function statusReport(rt: Runtime): StatusReport {
   for (const t of TARGETS) {
     const c = s.connections[t];
     if (c.status !== 'connected') notAnswered.push({ source: t, why: `${c.status}${c.error ? `: ${c.error}` : ''}` });
-    else if (c.silentSince !== undefined) notAnswered.push({ source: t, why: `${natsSilence(c.silentSince)} (a ping went unanswered)` });
+    else if (c.silentSince !== undefined) notAnswered.push({ source: t, why: `${silence(t, c.silentSince)} (a ping went unanswered)` });
   }
   const haltKnown = s.haltFile.at !== null && s.haltFile.value !== null;
   if (!haltKnown) notAnswered.push({ source: 'halt file', why: s.haltFile.error ?? 'not read' });
@@ -64,7 +64,7 @@ export function formatStatus(r: StatusReport, execName: string): string {
   for (const t of TARGETS) {
     const c = r.connections[t];
     const where = c.endpoint ? ` ${text(c.endpoint, 80)}` : '';
-    const silent = c.silentSince !== undefined ? ` — ${natsSilence(c.silentSince)} (a ping went unanswered)` : '';
+    const silent = c.silentSince !== undefined ? ` — ${silence(t, c.silentSince)} (a ping went unanswered)` : '';
     lines.push(`  ${t.padEnd(10)} ${c.status}${where}${c.error ? ` — ${text(c.error)}` : ''}${silent}`);
   }
   lines.push('containers');

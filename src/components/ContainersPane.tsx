@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { isLive } from '../state/conn.js';
 import { useCockpit, useUi } from '../ui/context.js';
 import type { ContainerInfo } from '../state/types.js';
 import { coarseUptime, pad } from './format.js';
@@ -14,7 +15,7 @@ const stateColor = (c: ContainerInfo) =>
 export function ContainersPane({ height, width, narrow }: { height: number; width: number; narrow: boolean }) {
   const containers = useCockpit((s) => s.containers);
   const docker = useCockpit((s) => s.connections.docker);
-  const confirmedAt = useCockpit((s) => (s.connections.docker.status === 'connected' ? null : s.confirmed.containers));
+  const confirmedAt = useCockpit((s) => (isLive(s.connections.docker) ? null : s.confirmed.containers));
   useTick(60_000); // uptimes have minute resolution
   const logsOf = useCockpit((s) => s.logs.container);
   const focused = useUi((s) => s.focus === 'containers' && s.screen === 'cockpit');

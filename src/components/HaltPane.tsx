@@ -1,4 +1,5 @@
 import { Text } from 'ink';
+import { isLive } from '../state/conn.js';
 import { useApp, useCockpit } from '../ui/context.js';
 // The halt file is written by whoever can reach the container: no control bytes to the terminal.
 import { printable } from '../text/safe-text.js';
@@ -11,7 +12,7 @@ import { OUTCOME_COLOR, theme } from './theme.js';
 export function HaltPane({ height, width }: { height: number; width: number }) {
   const { rt } = useApp();
   const file = useCockpit((s) => s.haltFile);
-  const confirmedAt = useCockpit((s) => (s.haltFile.error || s.connections.docker.status !== 'connected' ? s.confirmed.haltFile : null));
+  const confirmedAt = useCockpit((s) => (s.haltFile.error || !isLive(s.connections.docker) ? s.confirmed.haltFile : null));
   const docker = useCockpit((s) => s.connections.docker);
   const line = useCockpit((s) => s.evidence.execution);
   const last = useCockpit((s) => s.actions.last);

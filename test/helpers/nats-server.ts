@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitFor, waitForPort } from './ports.js';
+import { freezeProcess } from './freeze.js';
+import { freePort, waitForPort } from './ports.js';
 
 /** Credentials of the test server's users, shaped like production's nats.conf (contract §3). */
 export const NATS_USERS = {
@@ -27,20 +28,6 @@ export interface NatsServer {
   /** Let a frozen server run again (SIGCONT). */
   thaw: () => void;
   stop: () => Promise<void>;
-}
-
-/**
- * Whether every thread of pid is stopped. SIGSTOP wakes one thread to start the group stop; until it
- * gets a core, the others keep serving (a loaded machine relayed a publish 70 ms after the signal).
- */
-function allThreadsStopped(pid: number): boolean {
-  return readdirSync(`/proc/${pid}/task`).every((tid) => /^\d+ \(.*\) [Tt] /.test(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')));
-}
-
-/** SIGSTOP, then waits until the kernel shows every thread stopped. */
-async function freezeProcess(pid: number): Promise<void> {
-  process.kill(pid, 'SIGSTOP');
-  await waitFor(() => allThreadsStopped(pid), 5000, 2);
 }
 
 /** The production-like users (contract §3), as a nats.conf authorization block. */

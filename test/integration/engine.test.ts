@@ -17,6 +17,7 @@ import {
   startDockerd,
   type TestDocker,
 } from '../helpers/docker.js';
+import { freezeProcess } from '../helpers/freeze.js';
 import { freePort, waitFor } from '../helpers/ports.js';
 import { SIM_MOUNT, startSimContainers } from '../helpers/sim-containers.js';
 import { recorder } from '../helpers/recorder.js';
@@ -393,6 +394,39 @@ describe('Engine when the daemon goes away and comes back', () => {
     expect(rec.store.getState().containers.error).toMatch(/not reachable/);
     await e.stopService();
   });
+
+  test('dockerd frozen (SIGSTOP): connected but "no answer" after 5 s of quiet and a 2 s ping; answering again on thaw', async () => {
+    const rec = recorder();
+    const e = new Engine({ host: docker.host, watch, resyncMs: 600_000 }, rec.emit);
+    e.start();
+    try {
+      await waitFor(() => rec.store.getState().connections.docker.status === 'connected', 10_000);
+      const pid = docker.pid();
+      if (!pid) throw new Error('no dockerd pid');
+      const frozenAt = Date.now();
+      await freezeProcess(pid);
+      try {
+        const silent = await waitFor(() => {
+          const c = rec.store.getState().connections.docker;
+          return c.silentSince !== undefined ? c : null;
+        }, 12_000);
+        // Not before the quiet time and the ping's answer time; counted from when it was last heard.
+        expect(Date.now() - frozenAt).toBeGreaterThanOrEqual(5_000);
+        expect(silent.status).toBe('connected');
+        expect(silent.silentSince).toBeLessThanOrEqual(frozenAt);
+        expect(e.isConnected()).toBe(true);
+      } finally {
+        process.kill(pid, 'SIGCONT');
+      }
+      await waitFor(() => {
+        const c = rec.store.getState().connections.docker;
+        return c.status === 'connected' && c.silentSince === undefined;
+      }, 15_000);
+      expect((await e.list()).ok).toBe(true);
+    } finally {
+      await e.stopService();
+    }
+  }, 60_000);
 
   test('dockerd stopped: disconnected with the reason, list kept; dockerd back: reconnects and resyncs by itself', async () => {
     const rec = recorder();

@@ -75,7 +75,7 @@ describe('header: system state beside SAFE/ARMED', () => {
   });
 });
 
-describe('header: a NATS server that stopped answering', () => {
+describe('header: a server that is connected but stopped answering', () => {
   it('shows NATS◐ with how long it has been silent, the NATS halt path as failing, and NATS● again when it answers', async () => {
     c = mountCockpit({ columns: 160, rows: 34 });
     const { store } = c.rt;
@@ -89,5 +89,18 @@ describe('header: a NATS server that stopped answering', () => {
     await c.waitForFrame((p) => /NATS◐ no answer (9|10)s/.test(header(p)), 4000, 'NATS◐ no answer 9s');
     store.emit({ type: 'conn', target: 'nats', state: { status: 'connected', since: since - 60_000, lastOk: Date.now() } });
     await c.waitForFrame((p) => header(p).includes('NATS●') && !header(p).includes('no answer'), 3000, 'NATS● again');
+  });
+
+  it('a silent Docker engine: DOCKER◐, and the panes it feeds say since when their data is', async () => {
+    c = mountCockpit({ columns: 160, rows: 34 });
+    const { store } = c.rt;
+    const listedAt = Date.now() - 9_000;
+    const since = Date.now() - 7_000;
+    store.emit({ type: 'containers.sync', list: [container('titan-execution')], at: listedAt });
+    store.emit({ type: 'conn', target: 'docker', state: { status: 'connected', since: listedAt, silentSince: since, lastOk: since } });
+    const plain = await c.waitForFrame((p) => /DOCKER◐ no answer [78]s/.test(header(p)), 3000, 'DOCKER◐');
+    const hhmmss = (t: number) => new Date(t).toTimeString().slice(0, 8);
+    expect(plain).toContain(`as of ${hhmmss(listedAt)} · no answer since ${hhmmss(since)}`);
+    expect(plain).toMatch(/✗ halt file/);
   });
 });

@@ -5,6 +5,9 @@ import { classify, EngineError, type EngineResult } from './errors.js';
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
 export class Caller {
+  /** Told of every answer from the engine (a result, or "not found"): it is alive (ConnectionMonitor's Liveness). */
+  onAnswer: (() => void) | null = null;
+
   constructor(
     /** null when the endpoint configuration is unusable; every call then fails with `configError`. */
     private readonly modem: Modem | null,
@@ -27,9 +30,11 @@ export class Caller {
     if (!this.modem) return { ok: false, reason: 'error', detail: this.configError ?? 'Docker engine not configured', latencyMs: 0 };
     try {
       const value = await withDeadline(timeoutMs, fn);
+      this.onAnswer?.();
       return { ok: true, value, latencyMs: latency() };
     } catch (e) {
       const f = classify(e, { endpoint: this.endpoint, op, container });
+      if (f.reason === 'not-found') this.onAnswer?.();
       return { ok: false, reason: f.reason, detail: f.detail, latencyMs: latency() };
     }
   }

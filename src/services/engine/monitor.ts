@@ -6,6 +6,7 @@
 import type { Readable } from 'node:stream';
 import type { Emit } from '../../state/events.js';
 import type { ConnState, ContainerInfo } from '../../state/types.js';
+import { Liveness } from '../liveness.js';
 import { type Caller, DEFAULT_TIMEOUT_MS } from './call.js';
 import type { EngineResult } from './errors.js';
 
@@ -29,6 +30,9 @@ const BACKOFF_MAX_MS = 20_000;
 const DEBOUNCE_MS = 50;
 /** A connection that lived less than this does not reset the backoff, and gets no second immediate retry (no tight flap loop). */
 const STABLE_MS = 2_000;
+/** Engine silence that makes the monitor ping it, and how long that ping may take (see Liveness). */
+const QUIET_MS = 5_000;
+const ANSWER_MS = 2_000;
 
 export interface MonitorOptions {
   caller: Caller;
@@ -62,7 +66,23 @@ export class ConnectionMonitor {
   private lastContainersError = '';
   private knownIds = new Set<string>();
 
-  constructor(private readonly o: MonitorOptions) {}
+  /** Between re-lists: does the engine still answer? (a hung dockerd keeps its sockets open) */
+  private readonly liveness: Liveness;
+
+  constructor(private readonly o: MonitorOptions) {
+    this.liveness = new Liveness({
+      quietMs: QUIET_MS,
+      answerMs: ANSWER_MS,
+      ping: async () => {
+        const r = await o.caller.run('ping the engine', undefined, DEFAULT_TIMEOUT_MS, (signal) =>
+          o.caller.dial({ method: 'GET', path: '/_ping', ok: [200] }, signal),
+        );
+        if (!r.ok) throw new Error(r.detail);
+      },
+      onChange: (silentSince) => this.setSilent(silentSince),
+    });
+    o.caller.onAnswer = () => this.liveness.heard();
+  }
 
   isConnected(): boolean {
     return this.connected;
@@ -79,6 +99,7 @@ export class ConnectionMonitor {
     this.running = false;
     this.generation++;
     this.connected = false;
+    this.liveness.stop();
     clearTimeout(this.reconnectTimer);
     clearInterval(this.resyncTimer);
     clearTimeout(this.debounceTimer);
@@ -106,6 +127,16 @@ export class ConnectionMonitor {
       ...(error !== undefined ? { error } : {}),
       ...(status === 'connected' ? { lastOk: now } : {}),
     };
+    this.lastConn = state;
+    this.safeEmit({ type: 'conn', target: 'docker', state });
+  }
+
+  /** Connected, but the engine went silent (since when it was last heard), or answered again (null). */
+  private setSilent(silentSince: number | null): void {
+    const prev = this.lastConn;
+    if (!this.connected || prev?.status !== 'connected') return;
+    const { silentSince: _was, ...rest } = prev;
+    const state: ConnState = silentSince === null ? { ...rest, lastOk: Date.now() } : { ...rest, silentSince, lastOk: silentSince };
     this.lastConn = state;
     this.safeEmit({ type: 'conn', target: 'docker', state });
   }
@@ -142,6 +173,7 @@ export class ConnectionMonitor {
     this.connectedAt = Date.now();
     this.publish(listed.value);
     this.setConn('connected');
+    this.liveness.start();
     clearInterval(this.resyncTimer);
     this.resyncTimer = setInterval(() => this.requestSync(0, true), this.o.resyncMs);
     this.resyncTimer.unref?.();
@@ -152,6 +184,7 @@ export class ConnectionMonitor {
     let buffered = '';
     stream.setEncoding('utf8');
     stream.on('data', (text: string) => {
+      this.liveness.heard();
       buffered += text;
       let nl = buffered.indexOf('\n');
       while (nl !== -1) {
@@ -194,6 +227,7 @@ export class ConnectionMonitor {
    */
   private lost(why: string): void {
     if (!this.running) return;
+    this.liveness.stop();
     clearInterval(this.resyncTimer);
     const now = Date.now();
     if (this.connected && now - this.lastImmediateRetry >= STABLE_MS) {
@@ -206,6 +240,7 @@ export class ConnectionMonitor {
 
   private failed(detail: string): void {
     if (!this.running) return;
+    this.liveness.stop();
     if (this.connected && Date.now() - this.connectedAt >= STABLE_MS) this.attempt = 0;
     this.connected = false;
     clearInterval(this.resyncTimer);

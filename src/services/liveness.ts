@@ -1,18 +1,20 @@
 /**
- * Whether the NATS server still answers, between nats.js' own pings. Those go every 10 s and two
- * must be missed before nats.js gives up, so a frozen server or a link that died silently (no RST)
- * looked connected for 20-30 s. Any message from the server proves it alive; after `quietMs` with
- * none, one PING (a flush) is sent, and if its PONG has not come `answerMs` later the server is
+ * Whether a server that looks connected still answers: NATS between nats.js' own pings, the Docker
+ * engine between its periodic re-list. nats.js pings every 10 s and two must be missed before it
+ * gives up, and the engine's re-list runs every 30 s, so a frozen server or a link that died silently
+ * (no RST) looked connected for 20-40 s. Anything the server sends proves it alive; after `quietMs`
+ * with nothing, one ping is sent, and if it has not been answered `answerMs` later the server is
  * reported silent since it was last heard, until anything arrives from it again.
  *
- * With brain's dashboard arriving every second this sends nothing at all while things are well.
+ * While the cockpit is busy with a server (brain's dashboard every second over NATS, the halt-file
+ * read every 2 s over Docker) this sends nothing at all.
  */
 export interface LivenessOptions {
   /** Silence that starts a PING. */
   quietMs: number;
   /** How long the PING may wait for its PONG before the server is called silent. */
   answerMs: number;
-  /** Sends a PING; resolves on its PONG, rejects when the connection is gone. */
+  /** Sends a ping; resolves when it is answered, rejects when it failed (the connection's own state then says why). */
   ping: () => Promise<void>;
   /** The server went silent (since it was last heard), or answered again (null). */
   onChange: (silentSince: number | null) => void;

@@ -54,12 +54,12 @@ export class Liveness {
     this.o.onChange(null);
   }
 
-  private schedule(): void {
+  /** The next check: when the quiet time since the server was last heard is up (or after `delayMs`). */
+  private schedule(delayMs = Math.max(0, this.lastHeard + this.o.quietMs - Date.now())): void {
     const gen = this.generation;
-    const due = Math.max(0, this.lastHeard + this.o.quietMs - Date.now());
     this.timer = setTimeout(() => {
       if (gen === this.generation) this.check();
-    }, due);
+    }, delayMs);
     this.timer.unref();
   }
 
@@ -68,9 +68,11 @@ export class Liveness {
     if (this.pinging) return;
     if (Date.now() - this.lastHeard < this.o.quietMs) return this.schedule();
     const gen = this.generation;
+    const sentAt = Date.now();
     this.pinging = true;
     const late = setTimeout(() => {
-      if (gen !== this.generation || this.silentSince !== null) return;
+      // Anything heard since the ping went out answers it as well as its own reply would.
+      if (gen !== this.generation || this.silentSince !== null || this.lastHeard >= sentAt) return;
       this.silentSince = this.lastHeard;
       this.o.onChange(this.silentSince);
     }, this.o.answerMs);
@@ -85,10 +87,11 @@ export class Liveness {
       },
       () => {
         // The connection dropped: its status events stop this and start() begins again on the next.
+        // Until they do, the next ping waits a whole quiet period (a refused one fails at once).
         clearTimeout(late);
         if (gen !== this.generation) return;
         this.pinging = false;
-        this.schedule();
+        this.schedule(this.o.quietMs);
       },
     );
   }

@@ -410,8 +410,9 @@ describe('Engine when the daemon goes away and comes back', () => {
           const c = rec.store.getState().connections.docker;
           return c.silentSince !== undefined ? c : null;
         }, 12_000);
-        // Not before the quiet time and the ping's answer time; counted from when it was last heard.
-        expect(Date.now() - frozenAt).toBeGreaterThanOrEqual(5_000);
+        // Never sooner than a ping's answer time after the freeze (a ping can have left just before
+        // it: nothing else talks to this engine, so it is pinged every 5 s); counted from when it was last heard.
+        expect(Date.now() - frozenAt).toBeGreaterThanOrEqual(2_000);
         expect(silent.status).toBe('connected');
         expect(silent.silentSince).toBeLessThanOrEqual(frozenAt);
         expect(e.isConnected()).toBe(true);

@@ -275,7 +275,8 @@ describe('LogStream stays live, or says how far behind it is', () => {
   });
 
   it("each batch says how far its newest line is behind now, from the line's own time", () => {
-    const { stream, batches } = setup();
+    // Opened 10 s ago: lines written 6 and 5 s ago, arriving now, are 5 s late.
+    const { stream, batches } = setup({ openedAt: Date.now() - 10_000 });
     stream.onData('stdout', Buffer.from(`${at(Date.now() - 6000)}\n${at(Date.now() - 5000)}\n`));
     stream.flush();
     const b = batches()[0];
@@ -286,6 +287,38 @@ describe('LogStream stays live, or says how far behind it is', () => {
     stream.flush();
     const plain = batches()[1];
     expect(plain?.type === 'logs.batch' && plain.behindMs).toBeUndefined();
+    stream.stop();
+  });
+
+  it('lines written before the stream was opened (the tail, a since replay) are history, not lag', () => {
+    const opened = Date.now() - 2000;
+    const { stream, batches } = setup({ openedAt: opened });
+    // A quiet container's tail: its newest line is a minute old, and nothing newer exists.
+    stream.onData('stdout', Buffer.from(`${at(opened - 61_000)}\n${at(opened - 60_000)}\n`));
+    stream.flush();
+    const tail = batches()[0];
+    expect(tail?.type === 'logs.batch' && tail.added).toBe(2);
+    expect(tail?.type === 'logs.batch' && tail.behindMs).toBeUndefined();
+    // A line written after the open, arriving 1.5 s after it was written, is 1.5 s behind.
+    stream.onData('stdout', Buffer.from(`${at(Date.now() - 1500)}\n`));
+    stream.flush();
+    const live = batches()[1];
+    if (live?.type !== 'logs.batch') throw new Error('expected a batch');
+    expect(live.behindMs).toBeGreaterThanOrEqual(1500);
+    expect(live.behindMs).toBeLessThan(2500);
+    stream.stop();
+  });
+
+  it("Docker's time of a plain line counts the same way: before the open is history, after it is lag", () => {
+    const opened = Date.now() - 2000;
+    const { stream, batches } = setup({ openedAt: opened, timestamps: true });
+    const docker = (ms: number, text: string) => `${new Date(ms).toISOString().replace('Z', '000000Z')} ${text}\n`;
+    stream.onData('stdout', Buffer.from(docker(opened - 45_000, 'listening on :3002')));
+    stream.flush();
+    expect(batches()[0]?.type === 'logs.batch' && (batches()[0] as { behindMs?: number }).behindMs).toBeUndefined();
+    stream.onData('stdout', Buffer.from(docker(Date.now() - 1200, 'order accepted')));
+    stream.flush();
+    expect((batches()[1] as { behindMs?: number }).behindMs).toBeGreaterThanOrEqual(1200);
     stream.stop();
   });
 

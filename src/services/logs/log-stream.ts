@@ -35,6 +35,11 @@ export interface LogStreamOptions {
   /** The engine asked Docker for timestamps: each line starts with an RFC3339Nano time and a space. */
   timestamps?: boolean;
   maxLineBytes?: number;
+  /**
+   * When the stream was asked for (ms, default: when this was made). Lines written before it are
+   * the tail or a `since` replay: history, not lag, so they never make the stream "behind live".
+   */
+  openedAt?: number;
 }
 
 export const MIN_FLUSH_MS = 50;
@@ -73,9 +78,11 @@ export class LogStream {
   private closed = false;
   /** Lines that looked like evidence but were dropped (the overflow buffer was full too). */
   private evidenceLost = 0;
+  private readonly openedAt: number;
 
   constructor(opts: LogStreamOptions) {
     this.opts = opts;
+    this.openedAt = finiteOr(opts.openedAt, Date.now());
     this.flushMs = Math.max(MIN_FLUSH_MS, finiteOr(opts.flushMs, MIN_FLUSH_MS));
     this.maxPending = Math.max(1, Math.floor(finiteOr(opts.maxPendingLines, DEFAULT_MAX_PENDING_LINES)));
     const max = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
@@ -199,13 +206,15 @@ export class LogStream {
 
   /**
    * How far the stream is behind now: the newest line of the batch by its own time (or Docker's), or
-   * the newest line the intake saw (skipped ones included), whichever is newer.
+   * the newest line the intake saw (skipped ones included), whichever is newer. Unknown (undefined)
+   * when no line has a time, or when the newest was written before the stream was opened: replayed
+   * history arrives "late" by definition, and a quiet container's tail is not a lagging pane.
    */
   private behind(batch: PendingLine[], at: number, seen: number): number | undefined {
     const last = batch.at(-1);
     const written = last ? Date.parse(this.timeOf(last.text) ?? '') : Number.NaN;
     const newest = Number.isFinite(written) ? (Number.isFinite(seen) ? Math.max(written, seen) : written) : seen;
-    return Number.isFinite(newest) ? Math.max(0, at - newest) : undefined;
+    return Number.isFinite(newest) && newest >= this.openedAt ? Math.max(0, at - newest) : undefined;
   }
 
   private timeOf(text: string): string | undefined {

@@ -16,6 +16,7 @@
  * BENCH_IDLE_PROBES_MS (2000), BENCH_YES_SEC (25), BENCH_SOAK_MIN (3, accelerated minutes; 30 for the full soak), BENCH_SOAK_WARMUP_MIN (1),
  * BENCH_ALLOC_PROFILE (a folder: the UI thread's allocations during each flood and idle, .heapprofile),
  * BENCH_FRAMES=1 (every frame in the flood's bench log), BENCH_KEEP_LOGS (a folder: each flood's bench log and its key send times, kept),
+ * BENCH_IDLE_PARTS=1 (the idle floor split by part, in one more window),
  * BENCH_NODE_OPTIONS (V8 flags for the cockpit process), BENCH_V8_FLAGS (V8 flags NODE_OPTIONS refuses), BENCH_ONLY (comma list: start,idle,flood,yes,soak).
  */
 import { spawn } from 'node:child_process';
@@ -245,67 +246,92 @@ it.runIf(ONLY.has('start'))(
 it.runIf(ONLY.has('idle'))(
   'idle CPU and RSS with 8 containers, default probes, dashboard 1/s',
   async () => {
-    // Three processes in the same window: the cockpit as an operator runs it (the measured figures),
-    // a second one with the bench log on (what its frames and memory went on; the log adds its own
-    // work, a GC observer and readings every 5 s, so it stays out of the measured one), and the floor.
-    const log = benchFile('idle');
+    // One process at a time, each in its own window: every probe of brain makes it write two request
+    // lines to its log, which every follower of that log then reads, so a second cockpit or the floor
+    // probing in the same window made the measured cockpit read three to four times the log an
+    // operator's cockpit reads (+0.17 % of a core, measured). In order: the cockpit as an operator runs
+    // it (the measured figures); the floor (the same I/O in bare Node); the cockpit with the bench log
+    // on (what its frames and memory went on; the log adds its own work, so it stays out of the
+    // measured window); with BENCH_IDLE_PARTS=1, the floor's parts, each alone in its own process.
     const env = { TITAN_TUI_PROBES_INTERVAL_MS: IDLE_PROBES_MS, ...nodeOpts() };
-    const t = new TmuxSession([], stack.env(env), COLS, ROWS);
-    // BENCH_ALLOC_PROFILE=dir: what the traced cockpit's UI thread allocated, as idle.heapprofile there.
-    const alloc = process.env.BENCH_ALLOC_PROFILE
-      ? { TITAN_TUI_BENCH_ALLOC_PROFILE: join(process.env.BENCH_ALLOC_PROFILE, 'idle.heapprofile') }
-      : {};
-    const traced = new TmuxSession([], stack.env({ ...env, ...alloc, TITAN_TUI_BENCH_LOG: log, TITAN_TUI_BENCH_FRAMES: '1' }), COLS, ROWS);
-    // Started with the cockpits, so all three have warmed up alike when the window opens.
     const floorScript = join(import.meta.dirname, 'idle-floor.mjs');
-    const floor = spawn(NODE_BIN, [floorScript, JSON.stringify(idleFloorArgs())], { stdio: 'ignore' });
-    // The floor by part, each alone in its own bare Node process, in the same window.
-    const partFloors = FLOOR_PARTS.map((part) => ({
-      part,
-      p: spawn(NODE_BIN, [floorScript, JSON.stringify({ ...idleFloorArgs(), parts: [part] })], { stdio: 'ignore' }),
-    }));
-    try {
-      await Promise.all([t.waitForText(stack.names.execution, 20_000), traced.waitForText(stack.names.execution, 20_000)]);
+    const started = new Set<{ kill: () => unknown }>();
+    const cockpit = async (extra: Record<string, string>) => {
+      const t = new TmuxSession([], stack.env({ ...env, ...extra }), COLS, ROWS);
+      started.add(t);
+      await t.waitForText(stack.names.execution, 20_000);
       const listed = (await t.waitFor((s) => (s.match(/running/g) ?? []).length >= 8, 20_000)).match(/running/g)?.length ?? 0;
+      return { t, listed, pid: cockpitPid(t) };
+    };
+    const floorProcess = (parts?: readonly string[]) => {
+      const p = spawn(NODE_BIN, [floorScript, JSON.stringify({ ...idleFloorArgs(), ...(parts ? { parts } : {}) })], { stdio: 'ignore' });
+      started.add(p);
+      return p;
+    };
+    const stop = (x: { kill: () => unknown }) => {
+      x.kill();
+      started.delete(x);
+    };
+    try {
+      // 1. The cockpit, alone.
+      const measured = await cockpit({});
       await sleep(IDLE_WARMUP_SEC * 1000);
-      const measuredFrom = Date.now();
-      const pid = cockpitPid(t);
-      const cpu = cpuMeter(pid);
-      const threads = threadMeter(pid);
-      const floorCpu = cpuMeter(floor.pid ?? 0);
-      const floorThreads = threadMeter(floor.pid ?? 0);
-      const tracedCpu = cpuMeter(cockpitPid(traced));
-      const partCpu = partFloors.map(({ part, p }) => ({ part, cpu: cpuMeter(p.pid ?? 0) }));
+      const cpu = cpuMeter(measured.pid);
+      const threads = threadMeter(measured.pid);
       const rss: number[] = [];
       const end = Date.now() + IDLE_SEC * 1000;
       while (Date.now() < end) {
         await sleep(5000);
-        rss.push(rssMb(pid));
+        rss.push(rssMb(measured.pid));
       }
       const used = cpu();
+      const perThread = threads();
+      const nThreads = threadCount(measured.pid);
+      stop(measured.t);
+      const { listed } = measured;
+      details.push(
+        `idle ${IDLE_SEC} s, ${listed} containers listed, nothing else probing: CPU ${fmt(used, 3)} % of a core (${perThread}), RSS ${fmt(Math.max(...rss))} MB max, ${nThreads} threads`,
+      );
+
+      // 2. The floor, alone, in the next window.
+      const floor = floorProcess();
+      await sleep(IDLE_WARMUP_SEC * 1000);
+      const floorCpu = cpuMeter(floor.pid ?? 0);
+      const floorThreads = threadMeter(floor.pid ?? 0);
+      await sleep(IDLE_SEC * 1000);
       const floorUsed = floorCpu();
       details.push(
-        `idle ${IDLE_SEC} s, ${listed} containers listed: CPU ${fmt(used, 3)} % of a core (${threads()}), RSS ${fmt(Math.max(...rss))} MB max, ${threadCount(pid)} threads`,
+        `idle floor (bench/idle-floor.mjs: the same probes, halt-file reads, Docker resyncs, log streams and dashboard messages in bare Node, alone in the next ${IDLE_SEC} s): CPU ${fmt(floorUsed, 3)} % of a core (${floorThreads()}), RSS ${fmt(rssMb(floor.pid ?? 0))} MB; the cockpit ${fmt(used / Math.max(floorUsed, 0.001), 1)}× the floor`,
       );
-      details.push(
-        `idle floor (bench/idle-floor.mjs: the same probes, halt-file reads, Docker resyncs, log streams and dashboard messages in bare Node, same window): CPU ${fmt(floorUsed, 3)} % of a core (${floorThreads()}), RSS ${fmt(rssMb(floor.pid ?? 0))} MB; the cockpit ${fmt(used / Math.max(floorUsed, 0.001), 1)}× the floor`,
-      );
-      details.push(
-        `idle floor by part (each alone in bare Node, same window): ${partCpu.map(({ part, cpu }) => `${FLOOR_PART_NAMES[part]} ${fmt(cpu(), 3)} %`).join(', ')}`,
-      );
+      stop(floor);
       row(
         `idle, ${listed} containers, ${IDLE_PROBES_MS === '2000' ? 'default probes' : `probes every ${IDLE_PROBES_MS} ms`}: CPU ≤ 0.3 % of a core (${IDLE_SEC} s)`,
         `${fmt(used, 2)} % (floor ${fmt(floorUsed, 2)} %)`,
         listed >= 8 && used <= 0.3,
       );
       row('idle: RSS ≤ 120 MB', `${fmt(Math.max(...rss))} MB`, Math.max(...rss) <= 120);
-      // What the idle CPU went on: frames drawn, and the store slices that changed before each.
+
+      // 3. What the idle CPU went on: the cockpit with the bench log, alone, half a window.
+      const log = benchFile('idle');
+      // BENCH_ALLOC_PROFILE=dir: what the traced cockpit's UI thread allocated, as idle.heapprofile there.
+      const alloc: Record<string, string> = process.env.BENCH_ALLOC_PROFILE
+        ? { TITAN_TUI_BENCH_ALLOC_PROFILE: join(process.env.BENCH_ALLOC_PROFILE, 'idle.heapprofile') }
+        : {};
+      const traced = await cockpit({ ...alloc, TITAN_TUI_BENCH_LOG: log, TITAN_TUI_BENCH_FRAMES: '1' });
+      await sleep(IDLE_WARMUP_SEC * 1000);
+      const measuredFrom = Date.now();
+      const tracedCpu = cpuMeter(traced.pid);
+      const tracedSec = Math.max(10, Math.round(IDLE_SEC / 2));
+      await sleep(tracedSec * 1000);
+      const tracedUsed = tracedCpu();
       const events = readBenchLog(log).filter((e) => e.at >= measuredFrom);
+      stop(traced.t);
+      rmSync(log, { force: true });
       const frames = events.filter((e) => e.ev === 'frame') as Array<BenchEvent & { ms?: number; causes?: string[] }>;
       const causes = new Map<string, number>();
       for (const f of frames) for (const c of f.causes ?? []) causes.set(c, (causes.get(c) ?? 0) + 1);
       details.push(
-        `idle, the cockpit with the bench log (CPU ${fmt(tracedCpu(), 3)} %): ${frames.length} frames in ${IDLE_SEC} s (${fmt(frames.reduce((n, f) => n + (f.ms ?? 0), 0) / Math.max(frames.length, 1), 1)} ms each), drawn after changes to ${
+        `idle, the cockpit with the bench log (CPU ${fmt(tracedUsed, 3)} %, the next ${tracedSec} s): ${frames.length} frames (${fmt(frames.reduce((n, f) => n + (f.ms ?? 0), 0) / Math.max(frames.length, 1), 1)} ms each), drawn after changes to ${
           [...causes]
             .sort((a, b) => b[1] - a[1])
             .map(([k, n]) => `${k} ×${n}`)
@@ -313,16 +339,25 @@ it.runIf(ONLY.has('idle'))(
         }`,
       );
       details.push(`idle memory by part (the cockpit's own reading): ${memParts(events.filter((e) => e.ev === 'mem').at(-1) as Mem)}`);
-      details.push(`idle: UI thread garbage collections in ${IDLE_SEC} s: ${gcSummary(events.filter((x) => x.ev === 'mem') as Mem[])}`);
+      details.push(`idle: UI thread garbage collections in ${tracedSec} s: ${gcSummary(events.filter((x) => x.ev === 'mem') as Mem[])}`);
+
+      // 4. BENCH_IDLE_PARTS=1: the floor by part, each alone in its own bare Node process, together in
+      // one more window (only the probes part makes brain log; only the logs part reads it).
+      if (process.env.BENCH_IDLE_PARTS === '1') {
+        const parts = FLOOR_PARTS.map((part) => ({ part, p: floorProcess([part]) }));
+        await sleep(IDLE_WARMUP_SEC * 1000);
+        const partCpu = parts.map(({ part, p }) => ({ part, cpu: cpuMeter(p.pid ?? 0) }));
+        await sleep(IDLE_SEC * 1000);
+        details.push(
+          `idle floor by part (each in its own bare Node, the next ${IDLE_SEC} s): ${partCpu.map(({ part, cpu }) => `${FLOOR_PART_NAMES[part]} ${fmt(cpu(), 3)} %`).join(', ')}`,
+        );
+        for (const { p } of parts) stop(p);
+      }
     } finally {
-      floor.kill();
-      for (const { p } of partFloors) p.kill();
-      t.kill();
-      traced.kill();
-      rmSync(log, { force: true });
+      for (const x of started) x.kill();
     }
   },
-  600_000,
+  900_000,
 );
 
 const FLOOR_PARTS = ['probes', 'halt', 'logs', 'nats', 'resync', 'events'] as const;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { TITAN_PROFILE } from '../../src/contract/profiles.js';
 import { EvidenceMatcher } from '../../src/services/logs/evidence.js';
 import { LogStream, type LogStreamOptions } from '../../src/services/logs/log-stream.js';
@@ -320,6 +320,48 @@ describe('LogStream stays live, or says how far behind it is', () => {
     stream.flush();
     expect((batches()[1] as { behindMs?: number }).behindMs).toBeGreaterThanOrEqual(1200);
     stream.stop();
+  });
+
+  it('behind, then nothing more from Docker for a second: the backlog is read, the stream says 0 behind', () => {
+    vi.useFakeTimers();
+    try {
+      const { stream, batches } = setup({ openedAt: Date.now() - 60_000, flushMs: 50 });
+      const behindOf = (i: number) => (batches()[i] as { behindMs?: number } | undefined)?.behindMs;
+      // A backlog drains: lines 8 s late keep coming every 300 ms, and the stream stays "behind".
+      for (let i = 0; i < 5; i++) {
+        stream.onData('stdout', Buffer.from(`${at(Date.now() - 8000)}\n`));
+        vi.advanceTimersByTime(300);
+      }
+      expect(batches().length).toBe(5);
+      expect(batches().every((b) => b.type === 'logs.batch' && (b.behindMs ?? 0) >= 8000)).toBe(true);
+      // Then nothing: a second later the stream says it is live, with no lines added.
+      vi.advanceTimersByTime(1100);
+      expect(batches()).toHaveLength(6);
+      expect(batches()[5]).toMatchObject({ type: 'logs.batch', added: 0, dropped: 0, behindMs: 0 });
+      // Once only; a live line later is measured as usual.
+      vi.advanceTimersByTime(5000);
+      expect(batches()).toHaveLength(6);
+      stream.onData('stdout', Buffer.from(`${at(Date.now() - 100)}\n`));
+      vi.advanceTimersByTime(60);
+      expect(behindOf(6)).toBeLessThan(1000);
+      stream.stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a stream that stops while behind says nothing more', () => {
+    vi.useFakeTimers();
+    try {
+      const { stream, batches } = setup({ openedAt: Date.now() - 60_000, flushMs: 50 });
+      stream.onData('stdout', Buffer.from(`${at(Date.now() - 8000)}\n`));
+      vi.advanceTimersByTime(60);
+      stream.stop();
+      vi.advanceTimersByTime(5000);
+      expect(batches()).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('the evidence watch reports when a flood made it drop candidate lines', () => {

@@ -43,6 +43,14 @@ export interface LogStreamOptions {
 }
 
 export const MIN_FLUSH_MS = 50;
+/** A batch this far behind live or more makes the pane say so (LogsPane shows over 1 s). */
+const BEHIND_MS = 1000;
+/**
+ * After a batch that was behind, this long with nothing from Docker means its backlog is read: the
+ * stream is live again, and a batch of nothing says so (else the pane said "behind" until the next
+ * line, hours on a quiet container). A stalled engine is shown by the connection's own liveness.
+ */
+export const CAUGHT_UP_QUIET_MS = 1000;
 export const DEFAULT_MAX_PENDING_LINES = 20_000;
 /** Dropped lines that looked like evidence, kept for the next flush (bounded as well). */
 const MAX_OVERFLOW_EVIDENCE = 256;
@@ -79,6 +87,9 @@ export class LogStream {
   /** Lines that looked like evidence but were dropped (the overflow buffer was full too). */
   private evidenceLost = 0;
   private readonly openedAt: number;
+  /** When the intake last handed over anything (kept, skipped or seen lines). */
+  private lastInputAt = 0;
+  private caughtUpTimer: NodeJS.Timeout | null = null;
 
   constructor(opts: LogStreamOptions) {
     this.opts = opts;
@@ -96,6 +107,7 @@ export class LogStream {
 
   onData(stream: StreamName, chunk: Uint8Array): void {
     if (this.closed) return;
+    this.lastInputAt = Date.now();
     const splitter = this.splitters[stream];
     if (splitter === undefined) return; // the engine only knows two streams; ignore anything else
     this.accept(stream, splitter.push(chunk));
@@ -126,6 +138,7 @@ export class LogStream {
    */
   skipped(lines: number, fromMs: number, toMs: number): void {
     if (this.closed || lines <= 0) return;
+    this.lastInputAt = Date.now();
     this.skipAt ??= this.pending.length;
     this.droppedSinceFlush += lines;
     if (Number.isFinite(fromMs) && Number.isFinite(toMs)) {
@@ -138,6 +151,7 @@ export class LogStream {
 
   /** The intake saw a line of Docker time `ms` (kept or skipped): how far behind live the stream is. */
   seen(ms: number): void {
+    this.lastInputAt = Date.now();
     if (Number.isFinite(ms) && !(ms <= this.newestSeen)) this.newestSeen = ms;
   }
 
@@ -201,7 +215,26 @@ export class LogStream {
         at,
         ...(behindMs === undefined ? {} : { behindMs }),
       });
+      if (behindMs !== undefined && behindMs >= BEHIND_MS) this.watchCatchUp();
     }
+  }
+
+  /** Behind: once the intake has handed over nothing for CAUGHT_UP_QUIET_MS, report 0 behind. */
+  private watchCatchUp(): void {
+    if (this.caughtUpTimer !== null || this.closed) return;
+    const check = () => {
+      this.caughtUpTimer = null;
+      if (this.closed) return;
+      const quietFor = Date.now() - this.lastInputAt;
+      if (quietFor < CAUGHT_UP_QUIET_MS || this.pending.length > 0 || this.timer !== null) {
+        this.caughtUpTimer = setTimeout(check, Math.max(MIN_FLUSH_MS, CAUGHT_UP_QUIET_MS - quietFor));
+        this.caughtUpTimer.unref();
+        return;
+      }
+      this.opts.emit({ type: 'logs.batch', container: this.opts.container, added: 0, dropped: 0, at: Date.now(), behindMs: 0 });
+    };
+    this.caughtUpTimer = setTimeout(check, CAUGHT_UP_QUIET_MS);
+    this.caughtUpTimer.unref();
   }
 
   /**
@@ -324,6 +357,8 @@ export class LogStream {
   private close(): void {
     this.closed = true;
     this.clearTimer();
+    if (this.caughtUpTimer !== null) clearTimeout(this.caughtUpTimer);
+    this.caughtUpTimer = null;
     this.pending = [];
     this.overflowEvidence = [];
   }

@@ -2,7 +2,7 @@
  * The log worker's intake: Docker's frames (or a TTY's raw bytes) in, whole lines out to the
  * LogStream, skipping BEFORE per-line work under a flood, and never losing an evidence line.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { TITAN_PROFILE } from '../../src/contract/profiles.js';
 import { EvidenceMatcher } from '../../src/services/logs/evidence.js';
 import { dockerTime, Intake, type IntakeOptions } from '../../src/services/logs/intake.js';
@@ -119,6 +119,18 @@ describe('Intake: skip before per-line work', () => {
     s.intake.push(frame(`${iso(wall)} live\n`));
     s.intake.push(frame(`${iso(wall)} live 2\n`));
     expect(s.texts().slice(-2)).toEqual([expect.stringContaining('live'), expect.stringContaining('live 2')]);
+  });
+});
+
+describe('Intake: the stream knows when bytes came', () => {
+  it('every chunk counts as Docker being heard, the middle of a frame too (the caught-up check waits for quiet)', () => {
+    const { stream, intake } = setup();
+    const arrived = vi.spyOn(stream, 'arrived');
+    const f = frame('x'.repeat(100));
+    intake.push(f.subarray(0, 30));
+    intake.push(f.subarray(30, 60)); // neither a header nor a whole line: nothing else reaches the stream
+    intake.push(f.subarray(60));
+    expect(arrived).toHaveBeenCalledTimes(3);
   });
 });
 

@@ -350,6 +350,24 @@ describe('LogStream stays live, or says how far behind it is', () => {
     }
   });
 
+  it('bytes still coming (the intake skipping them) keep it from saying it caught up', () => {
+    vi.useFakeTimers();
+    try {
+      const { stream, batches } = setup({ openedAt: Date.now() - 60_000, flushMs: 50 });
+      stream.onData('stdout', Buffer.from(`${at(Date.now() - 8000)}\n`));
+      for (let i = 0; i < 10; i++) {
+        vi.advanceTimersByTime(300);
+        stream.arrived();
+      }
+      expect(batches()).toHaveLength(1);
+      vi.advanceTimersByTime(1100);
+      expect(batches()[1]).toMatchObject({ added: 0, behindMs: 0 });
+      stream.stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('a stream that stops while behind says nothing more', () => {
     vi.useFakeTimers();
     try {

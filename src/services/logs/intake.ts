@@ -159,6 +159,7 @@ export class Intake {
 
   push(chunk: Buffer): void {
     if (this.closed || chunk.length === 0) return;
+    this.o.stream.arrived();
     const t = this.now();
     this.tokens = Math.min(this.burst, this.tokens + ((t - this.refilledAt) * this.rate) / 1000);
     this.tailTokens = Math.min(CATCH_UP_TAIL, this.tailTokens + ((t - this.refilledAt) * CATCH_UP_TAIL_PER_SEC) / 1000);

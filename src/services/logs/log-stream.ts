@@ -89,7 +89,7 @@ export class LogStream {
   private readonly openedAt: number;
   /** When the intake last handed over anything (kept, skipped or seen lines). */
   private lastInputAt = 0;
-  private caughtUpTimer: NodeJS.Timeout | null = null;
+  private caughtUpTimer: NodeJS.Timeout | NodeJS.Immediate | null = null;
 
   constructor(opts: LogStreamOptions) {
     this.opts = opts;
@@ -138,7 +138,6 @@ export class LogStream {
    */
   skipped(lines: number, fromMs: number, toMs: number): void {
     if (this.closed || lines <= 0) return;
-    this.lastInputAt = Date.now();
     this.skipAt ??= this.pending.length;
     this.droppedSinceFlush += lines;
     if (Number.isFinite(fromMs) && Number.isFinite(toMs)) {
@@ -149,9 +148,13 @@ export class LogStream {
     this.schedule();
   }
 
+  /** The engine delivered bytes (kept or not): the stream is not quiet. Called by the intake per chunk. */
+  arrived(at = Date.now()): void {
+    this.lastInputAt = at;
+  }
+
   /** The intake saw a line of Docker time `ms` (kept or skipped): how far behind live the stream is. */
   seen(ms: number): void {
-    this.lastInputAt = Date.now();
     if (Number.isFinite(ms) && !(ms <= this.newestSeen)) this.newestSeen = ms;
   }
 
@@ -219,22 +222,28 @@ export class LogStream {
     }
   }
 
-  /** Behind: once the intake has handed over nothing for CAUGHT_UP_QUIET_MS, report 0 behind. */
+  /** Behind: once nothing has come from Docker for CAUGHT_UP_QUIET_MS, report 0 behind. */
   private watchCatchUp(): void {
     if (this.caughtUpTimer !== null || this.closed) return;
-    const check = () => {
+    const arm = (ms: number) => {
+      this.caughtUpTimer = setTimeout(() => {
+        // Decided after this turn's reads: a timer that fires late (a busy thread) runs before the
+        // socket reads that waited with it, and those would prove the stream is not quiet.
+        this.caughtUpTimer = setImmediate(decide);
+      }, ms);
+      this.caughtUpTimer.unref();
+    };
+    const decide = () => {
       this.caughtUpTimer = null;
       if (this.closed) return;
       const quietFor = Date.now() - this.lastInputAt;
       if (quietFor < CAUGHT_UP_QUIET_MS || this.pending.length > 0 || this.timer !== null) {
-        this.caughtUpTimer = setTimeout(check, Math.max(MIN_FLUSH_MS, CAUGHT_UP_QUIET_MS - quietFor));
-        this.caughtUpTimer.unref();
+        arm(Math.max(MIN_FLUSH_MS, CAUGHT_UP_QUIET_MS - quietFor));
         return;
       }
       this.opts.emit({ type: 'logs.batch', container: this.opts.container, added: 0, dropped: 0, at: Date.now(), behindMs: 0 });
     };
-    this.caughtUpTimer = setTimeout(check, CAUGHT_UP_QUIET_MS);
-    this.caughtUpTimer.unref();
+    arm(CAUGHT_UP_QUIET_MS);
   }
 
   /**
@@ -357,7 +366,10 @@ export class LogStream {
   private close(): void {
     this.closed = true;
     this.clearTimer();
-    if (this.caughtUpTimer !== null) clearTimeout(this.caughtUpTimer);
+    if (this.caughtUpTimer !== null) {
+      clearTimeout(this.caughtUpTimer as NodeJS.Timeout);
+      clearImmediate(this.caughtUpTimer as NodeJS.Immediate);
+    }
     this.caughtUpTimer = null;
     this.pending = [];
     this.overflowEvidence = [];

@@ -87,7 +87,7 @@ export class LogStream {
   /** Lines that looked like evidence but were dropped (the overflow buffer was full too). */
   private evidenceLost = 0;
   private readonly openedAt: number;
-  /** When the intake last handed over anything (kept, skipped or seen lines). */
+  /** When Docker last delivered bytes on this stream (the intake says so per chunk; onData too). */
   private lastInputAt = 0;
   private caughtUpTimer: NodeJS.Timeout | NodeJS.Immediate | null = null;
 

@@ -144,10 +144,22 @@ const narrowFastPath = {
     const patchAll = (filter, pairs, what) =>
       patchOnLoad(b, filter, pairs, `${what} (a narrow-text patch)`, `const __narrowString = new RegExp(${pattern}, 'u');\n`);
     const patch = (filter, from, to, what) => patchAll(filter, [[from, to]], what);
-    patch(
+    // A string with some characters outside the set (a log line with an emoji) is measured in full
+    // only around them (src/text/mixed-width.ts, exact: test/unit/mixed-width.test.ts): Titan's log
+    // lines carry emoji, and measuring each of them whole was the largest cost of the demo's frames.
+    patchAll(
       /[\\/]string-width[\\/]index\.js$/,
-      'if (/^[\\u0020-\\u007E]*$/.test(string)) {',
-      'if (__narrowString.test(string)) {',
+      [
+        ['if (/^[\\u0020-\\u007E]*$/.test(string)) {', 'if (__narrowString.test(string)) {'],
+        [
+          'export default function stringWidth(input, options = {}) {',
+          `import { mixedWidth as __mixedWidth } from ${JSON.stringify(resolve('dist/src/text/mixed-width.js'))};\nconst __nonNarrowRun = new RegExp(\`[^\${__narrowString.source.slice(2, -3)}]+\`, 'gu');\nlet __inMixedWidth = false;\nexport default function stringWidth(input, options = {}) {`,
+        ],
+        [
+          '\tlet width = 0;\n\tconst eastAsianWidthOptions = {ambiguousAsWide: !ambiguousIsNarrow};\n',
+          '\tif (ambiguousIsNarrow && !__inMixedWidth) {\n\t\t__inMixedWidth = true;\n\t\ttry {\n\t\t\treturn __mixedWidth(string, __nonNarrowRun, (part) => stringWidth(part, options));\n\t\t} finally {\n\t\t\t__inMixedWidth = false;\n\t\t}\n\t}\n\tlet width = 0;\n\tconst eastAsianWidthOptions = {ambiguousAsWide: !ambiguousIsNarrow};\n',
+        ],
+      ],
       'string-width',
     );
     // Ink's changed-line update strips, lists and measures every changed line's colour codes into

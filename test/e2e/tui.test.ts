@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import stringWidth from 'string-width';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dockerClient, removeTestContainer, runTestContainer } from '../helpers/docker.js';
 import { startTitanStack, type TitanStack } from '../helpers/titan-stack.js';
@@ -278,6 +279,21 @@ globalThis.setTimeout = function (fn, ms, ...rest) {
     expect(s).toMatch(/EXITED 2/);
     expect(s).toContain("keymap.action.stopAll: '!' must stay the emergency stop");
     expect(s).not.toMatch(/\bat \S+ \(/); // no stack trace
+  }, 40_000);
+
+  it("log lines with emoji keep every row the terminal's width: the bundle's measure of wide characters", async () => {
+    // Titan's lines carry emoji (🚀 👂 ✅: wide, and tmux agrees); the shipped bundle measures them
+    // only around the emoji (src/text/mixed-width.ts). A width off by one shifts the log pane's
+    // right border, or pushes the row past the terminal's edge.
+    const cols = 120;
+    const t = open([], {}, cols, 40);
+    const screen = await t.waitFor((s) => s.includes('👂 Listening') && s.includes('🚀') && /! STOP/.test(s), 20_000);
+    const rows = screen.split('\n').filter((r) => r.includes('🚀') || r.includes('👂') || r.includes('✅'));
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    for (const r of rows) {
+      expect(r.trimEnd().endsWith('│'), r).toBe(true);
+      expect(stringWidth(r.trimEnd()), r).toBe(cols);
+    }
   }, 40_000);
 
   it('renders in a terminal even when the environment says CI=true (Ink would go non-interactive)', async () => {

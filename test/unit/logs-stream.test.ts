@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TITAN_PROFILE } from '../../src/contract/profiles.js';
 import { EvidenceMatcher } from '../../src/services/logs/evidence.js';
 import { LogStream, type LogStreamOptions } from '../../src/services/logs/log-stream.js';
@@ -322,9 +322,11 @@ describe('LogStream stays live, or says how far behind it is', () => {
     stream.stop();
   });
 
-  it('behind, then nothing more from Docker for a second: the backlog is read, the stream says 0 behind', () => {
-    vi.useFakeTimers();
-    try {
+  describe('catching up (fake timers)', () => {
+    beforeEach(() => vi.useFakeTimers());
+    afterEach(() => vi.useRealTimers());
+
+    it('behind, then nothing more from Docker for a second: the backlog is read, the stream says 0 behind', () => {
       const { stream, batches } = setup({ openedAt: Date.now() - 60_000, flushMs: 50 });
       const behindOf = (i: number) => (batches()[i] as { behindMs?: number } | undefined)?.behindMs;
       // A backlog drains: lines 8 s late keep coming every 300 ms, and the stream stays "behind".
@@ -345,14 +347,9 @@ describe('LogStream stays live, or says how far behind it is', () => {
       vi.advanceTimersByTime(60);
       expect(behindOf(6)).toBeLessThan(1000);
       stream.stop();
-    } finally {
-      vi.useRealTimers();
-    }
-  });
+    });
 
-  it('bytes still coming (the intake skipping them) keep it from saying it caught up', () => {
-    vi.useFakeTimers();
-    try {
+    it('bytes still coming (the intake skipping them) keep it from saying it caught up', () => {
       const { stream, batches } = setup({ openedAt: Date.now() - 60_000, flushMs: 50 });
       stream.onData('stdout', Buffer.from(`${at(Date.now() - 8000)}\n`));
       for (let i = 0; i < 10; i++) {
@@ -363,23 +360,16 @@ describe('LogStream stays live, or says how far behind it is', () => {
       vi.advanceTimersByTime(1100);
       expect(batches()[1]).toMatchObject({ added: 0, behindMs: 0 });
       stream.stop();
-    } finally {
-      vi.useRealTimers();
-    }
-  });
+    });
 
-  it('a stream that stops while behind says nothing more', () => {
-    vi.useFakeTimers();
-    try {
+    it('a stream that stops while behind says nothing more', () => {
       const { stream, batches } = setup({ openedAt: Date.now() - 60_000, flushMs: 50 });
       stream.onData('stdout', Buffer.from(`${at(Date.now() - 8000)}\n`));
       vi.advanceTimersByTime(60);
       stream.stop();
       vi.advanceTimersByTime(5000);
       expect(batches()).toHaveLength(1);
-    } finally {
-      vi.useRealTimers();
-    }
+    });
   });
 
   it('the evidence watch reports when a flood made it drop candidate lines', () => {

@@ -16,7 +16,7 @@
  * BENCH_IDLE_PROBES_MS (2000), BENCH_YES_SEC (25), BENCH_SOAK_MIN (3, accelerated minutes; 30 for the full soak), BENCH_SOAK_WARMUP_MIN (1),
  * BENCH_ALLOC_PROFILE (a folder: the UI thread's allocations during each flood and idle, .heapprofile),
  * BENCH_FRAMES=1 (every frame in the flood's bench log), BENCH_KEEP_LOGS (a folder: each flood's bench log and its key send times, kept),
- * BENCH_IDLE_PARTS=1 (the idle floor split by part, in one more window),
+ * BENCH_IDLE_PARTS=1 (the idle floor split by part, in one more window), BENCH_FLOOD_EMOJI=1 (an emoji in each flood line, as in Titan's logs),
  * BENCH_NODE_OPTIONS (V8 flags for the cockpit process), BENCH_V8_FLAGS (V8 flags NODE_OPTIONS refuses), BENCH_ONLY (comma list: start,idle,flood,yes,soak).
  */
 import { spawn } from 'node:child_process';
@@ -121,12 +121,16 @@ const table: Array<{ target: string; measured: string; pass: boolean | null }> =
 const row = (target: string, measured: string, pass: boolean | null) => table.push({ target, measured, pass });
 const benchFile = (tag: string) => join(tmpdir(), `titan-bench-${tag}-${process.pid}-${Math.random().toString(36).slice(2, 6)}.jsonl`);
 
-/** A container that prints `rate` JSON log lines per second (like tracing output) for `sec` seconds. */
+/**
+ * A container that prints `rate` JSON log lines per second (like tracing output) for `sec` seconds.
+ * BENCH_FLOOD_EMOJI=1: each message starts with an emoji, as Titan's own lines do (📈 …).
+ */
 async function startFlood(name: string, rate: number, sec: number): Promise<void> {
+  const mark = process.env.BENCH_FLOOD_EMOJI === '1' ? '\u{1F4C8} ' : '';
   const script = `
     const rate=${rate}, end=Date.now()+${sec}*1000; let n=0;
     const tick=()=>{ if(Date.now()>end) return setTimeout(()=>{},1e9);
-      let out=''; for(let i=0;i<rate/100;i++){ n++; out+='{"timestamp":"'+new Date().toISOString()+'","level":"INFO","fields":{"message":"flood line '+n+' order book update BTCUSDT bid=96000.1 ask=96000.2"}}\\n'; }
+      let out=''; for(let i=0;i<rate/100;i++){ n++; out+='{"timestamp":"'+new Date().toISOString()+'","level":"INFO","fields":{"message":"${mark}flood line '+n+' order book update BTCUSDT bid=96000.1 ask=96000.2"}}\\n'; }
       process.stdout.write(out); setTimeout(tick,10); };
     tick();`;
   await runTestContainer(stack.docker, { name, cmd: ['node', '-e', script], binds: [`${NODE_BIN}:/usr/local/bin/node:ro`] });

@@ -157,7 +157,7 @@ const narrowFastPath = {
         ],
         [
           '\tlet width = 0;\n\tconst eastAsianWidthOptions = {ambiguousAsWide: !ambiguousIsNarrow};\n',
-          '\tif (ambiguousIsNarrow && !__inMixedWidth) {\n\t\t__inMixedWidth = true;\n\t\ttry {\n\t\t\treturn __mixedWidth(string, __nonNarrowRun, (part) => stringWidth(part, options));\n\t\t} finally {\n\t\t\t__inMixedWidth = false;\n\t\t}\n\t}\n\tlet width = 0;\n\tconst eastAsianWidthOptions = {ambiguousAsWide: !ambiguousIsNarrow};\n',
+          '\tif (ambiguousIsNarrow && !countAnsiEscapeCodes && !__inMixedWidth) {\n\t\t__inMixedWidth = true;\n\t\ttry {\n\t\t\treturn __mixedWidth(string, __nonNarrowRun, (part) => stringWidth(part, options));\n\t\t} finally {\n\t\t\t__inMixedWidth = false;\n\t\t}\n\t}\n\tlet width = 0;\n\tconst eastAsianWidthOptions = {ambiguousAsWide: !ambiguousIsNarrow};\n',
         ],
       ],
       'string-width',

@@ -12,8 +12,30 @@
  */
 
 /**
+ * Widths of short parts already measured: a log repeats the same few emoji, and measuring one in full
+ * (the grapheme segmenter, then a `\p{RGI_Emoji}` test) was most of a frame's cost under a flood of
+ * Titan's lines. Only parts shorter than 13 UTF-16 units: V8 copies a slice that short, so a key never
+ * keeps the string it was cut from alive. Emptied when full.
+ */
+const partWidths = new Map<string, number>();
+const MAX_CACHED_PART = 12;
+const MAX_PARTS = 2048;
+
+function partWidth(part: string, slowWidth: (part: string) => number): number {
+  if (part.length > MAX_CACHED_PART) return slowWidth(part);
+  let w = partWidths.get(part);
+  if (w === undefined) {
+    w = slowWidth(part);
+    if (partWidths.size >= MAX_PARTS) partWidths.clear();
+    partWidths.set(part, w);
+  }
+  return w;
+}
+
+/**
  * @param nonNarrowRun a global, unicode RegExp matching a run of characters outside the narrow set
- * @param slowWidth the full measure (string-width's own), called on each part that needs it
+ * @param slowWidth the full measure (string-width's own, with the default options: the cache assumes
+ *   one measure), called on each part that needs it
  */
 export function mixedWidth(s: string, nonNarrowRun: RegExp, slowWidth: (part: string) => number): number {
   let width = 0;
@@ -33,7 +55,7 @@ export function mixedWidth(s: string, nonNarrowRun: RegExp, slowWidth: (part: st
       run = nonNarrowRun.exec(s);
     }
     if (end < s.length) end += 1; // the narrow character after the run
-    width += slowWidth(s.slice(start, end));
+    width += partWidth(s.slice(start, end), slowWidth);
     done = end;
   }
   return width + (s.length - done);

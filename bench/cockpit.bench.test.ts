@@ -16,8 +16,8 @@
  * BENCH_IDLE_PROBES_MS (2000), BENCH_YES_SEC (25), BENCH_SOAK_MIN (3, accelerated minutes; 30 for the full soak), BENCH_SOAK_WARMUP_MIN (1),
  * BENCH_ALLOC_PROFILE (a folder: the UI thread's allocations during each flood and idle, .heapprofile),
  * BENCH_FRAMES=1 (every frame in the flood's bench log), BENCH_KEEP_LOGS (a folder: each flood's bench log and its key send times, kept),
- * BENCH_IDLE_PARTS=1 (the idle floor split by part, in one more window), BENCH_FLOOD_EMOJI=1 (an emoji in each flood line, as in Titan's logs),
- * BENCH_NODE_OPTIONS (V8 flags for the cockpit process), BENCH_V8_FLAGS (V8 flags NODE_OPTIONS refuses), BENCH_ONLY (comma list: start,idle,flood,yes,soak).
+ * BENCH_IDLE_PARTS=1 (the idle floor split by part, in one more window),
+ * BENCH_NODE_OPTIONS (V8 flags for the cockpit process), BENCH_V8_FLAGS (V8 flags NODE_OPTIONS refuses), BENCH_ONLY (comma list: start,idle,flood,emoji,yes,soak).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -60,7 +60,7 @@ const FLOOD_RATE = Number(process.env.BENCH_FLOOD_RATE ?? 20_000);
 const YES_SEC = Number(process.env.BENCH_YES_SEC ?? 25);
 const SOAK_MIN = Number(process.env.BENCH_SOAK_MIN ?? 3);
 const SOAK_WARMUP_MIN = Math.min(Number(process.env.BENCH_SOAK_WARMUP_MIN ?? 1), SOAK_MIN / 2);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'start,idle,flood,yes,soak').split(',').map((s) => s.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'start,idle,flood,emoji,yes,soak').split(',').map((s) => s.trim()));
 const COLS = 160;
 const ROWS = 45;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -122,11 +122,11 @@ const row = (target: string, measured: string, pass: boolean | null) => table.pu
 const benchFile = (tag: string) => join(tmpdir(), `titan-bench-${tag}-${process.pid}-${Math.random().toString(36).slice(2, 6)}.jsonl`);
 
 /**
- * A container that prints `rate` JSON log lines per second (like tracing output) for `sec` seconds.
- * BENCH_FLOOD_EMOJI=1: each message starts with an emoji, as Titan's own lines do (📈 …).
+ * A container that prints `rate` JSON log lines per second (like tracing output) for `sec` seconds;
+ * with `emoji`, each message starts with one, as Titan's own lines do (📈 …).
  */
-async function startFlood(name: string, rate: number, sec: number): Promise<void> {
-  const mark = process.env.BENCH_FLOOD_EMOJI === '1' ? '\u{1F4C8} ' : '';
+async function startFlood(name: string, rate: number, sec: number, emoji = false): Promise<void> {
+  const mark = emoji ? '\u{1F4C8} ' : '';
   const script = `
     const rate=${rate}, end=Date.now()+${sec}*1000; let n=0;
     const tick=()=>{ if(Date.now()>end) return setTimeout(()=>{},1e9);
@@ -591,6 +591,23 @@ it.runIf(ONLY.has('flood'))(
     try {
       const r = await floodRun(flood, FLOOD_SEC, (s) => s.includes('flood line'));
       reportFlood(`${(FLOOD_RATE / 1000).toFixed(0)}k lines/s, ${FLOOD_SEC} s`, r);
+    } finally {
+      await removeTestContainer(stack.docker, flood);
+    }
+  },
+  600_000,
+);
+
+// The same flood with Titan's kind of line: an emoji in each. Every log row is then outside the
+// narrow set, so each frame measures and tokenizes it in full (string-width, Ink's tokenizer).
+it.runIf(ONLY.has('emoji'))(
+  `log flood ${FLOOD_RATE} lines/s of Titan-like lines (an emoji in each)`,
+  async () => {
+    const flood = `titan-emoji-${stack.names.execution.slice(-5)}`;
+    await startFlood(flood, FLOOD_RATE, FLOOD_SEC + 20, true);
+    try {
+      const r = await floodRun(flood, FLOOD_SEC, (s) => s.includes('flood line'));
+      reportFlood(`${(FLOOD_RATE / 1000).toFixed(0)}k lines/s with emoji, ${FLOOD_SEC} s`, r);
     } finally {
       await removeTestContainer(stack.docker, flood);
     }

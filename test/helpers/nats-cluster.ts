@@ -28,15 +28,32 @@ async function monitor(port: number, path: string): Promise<Record<string, unkno
   }
 }
 
-export async function startNatsCluster(
-  opts: Pick<NatsServerOptions, 'auth'> & { size?: number; extraConfig?: string } = {},
-): Promise<NatsCluster> {
+type ClusterOptions = Pick<NatsServerOptions, 'auth'> & { size?: number; extraConfig?: string };
+
+/**
+ * The ports are picked free, then bound by nats-server seconds later, one node after another; other
+ * test files pick ports meanwhile, and one of them took a node's monitoring port once (nats-server:
+ * "address already in use"). Then the nodes started so far are stopped and the cluster starts again
+ * on new ports.
+ */
+export async function startNatsCluster(opts: ClusterOptions = {}): Promise<NatsCluster> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startNatsClusterOnce(opts);
+    } catch (err) {
+      if (attempt >= 3 || !(err instanceof Error) || !err.message.includes('address already in use')) throw err;
+    }
+  }
+}
+
+async function startNatsClusterOnce(opts: ClusterOptions): Promise<NatsCluster> {
   const size = opts.size ?? 3;
   const ports = await Promise.all(Array.from({ length: size }, () => freePort()));
   const clusterPorts = await Promise.all(Array.from({ length: size }, () => freePort()));
   const monitorPorts = await Promise.all(Array.from({ length: size }, () => freePort()));
   const routes = clusterPorts.map((p) => `nats-route://127.0.0.1:${p}`).join(', ');
   const nodes: NatsClusterNode[] = [];
+  const stopAll = () => Promise.all(nodes.map((n) => n.stop()));
   for (let i = 0; i < size; i++) {
     const name = `n${i + 1}`;
     const server = await startNatsServer({
@@ -52,6 +69,9 @@ cluster {
 }
 ${opts.extraConfig ?? ''}
 `,
+    }).catch(async (err: unknown) => {
+      await stopAll();
+      throw err;
     });
     const monitorPort = monitorPorts[i] as number;
     nodes.push({
@@ -65,12 +85,15 @@ ${opts.extraConfig ?? ''}
   await waitFor(async () => {
     const counts = await Promise.all(nodes.map((n) => monitor(n.monitorPort, '/routez')));
     return counts.every((r) => Number(r?.num_routes ?? 0) >= size - 1);
-  }, 15_000);
+  }, 15_000).catch(async (err: unknown) => {
+    await stopAll();
+    throw err;
+  });
   return {
     nodes,
     urls: nodes.map((n) => n.url),
     stop: async () => {
-      await Promise.all(nodes.map((n) => n.stop()));
+      await stopAll();
     },
   };
 }

@@ -62,9 +62,23 @@ export interface NatsServerOptions {
   extraConfig?: string;
 }
 
-/** Starts a real nats-server (Debian's, on PATH) on a free port with a production-like auth config. */
+/**
+ * Starts a real nats-server (Debian's, on PATH) on a free port with a production-like auth config.
+ * A port picked free can be taken by another test file before nats-server binds it: without a port
+ * of the caller's, it tries again on a new one.
+ */
 export async function startNatsServer(opts: NatsServerOptions = {}): Promise<NatsServer> {
-  const port = opts.port ?? (await freePort());
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startNatsServerOnce(opts.port ?? (await freePort()), opts);
+    } catch (err) {
+      const retry = opts.port === undefined && attempt < 3 && err instanceof Error && err.message.includes('address already in use');
+      if (!retry) throw err;
+    }
+  }
+}
+
+async function startNatsServerOnce(port: number, opts: NatsServerOptions): Promise<NatsServer> {
   const dir = mkdtempSync(join(tmpdir(), 'titan-nats-'));
   const conf = join(dir, 'nats.conf');
   writeFileSync(conf, config(port, opts));
@@ -92,7 +106,11 @@ export async function startNatsServer(opts: NatsServerOptions = {}): Promise<Nat
       c.kill('SIGKILL');
     });
   };
-  await launch();
+  await launch().catch(async (err: unknown) => {
+    await kill();
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  });
   return {
     port,
     url: `nats://127.0.0.1:${port}`,

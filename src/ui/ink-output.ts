@@ -197,7 +197,132 @@ function scanNarrow(text: string): Cells | null {
   return { vals, sty: scanSty.slice(0, n), wid: null };
 }
 
-/** Ink's own reading (grapheme clusters, any escape sequence), for texts the scan does not take. */
+// ---- texts of narrow characters with some others (Titan's log lines carry emoji) ----
+
+const segmenter = new Intl.Segmenter();
+
+/** A part's grapheme clusters that Ink keeps, and their widths. */
+interface Clusters {
+  vals: string[];
+  wid: number[];
+}
+
+/**
+ * The clusters of short parts already read: a log repeats the same few emoji. Parts of up to 12
+ * UTF-16 units only (V8 copies a slice that short, so no key keeps its line alive); emptied when full.
+ */
+let partClusters = new Map<string, Clusters>();
+const MAX_CACHED_PART = 12;
+const MAX_PARTS = 2048;
+
+/**
+ * The grapheme clusters of `part` as Ink's tokenizer cuts them, without the first `skip` code units'
+ * cluster when skip > 0 (the last character of a colour code: Ink drops a cluster that starts inside
+ * one), nor clusters of default-ignorable characters only.
+ */
+function clustersOf(part: string, skip: number): Clusters {
+  const cacheable = part.length <= MAX_CACHED_PART;
+  const key = skip > 0 ? `\u0000${part}` : part;
+  let entry = cacheable ? partClusters.get(key) : undefined;
+  if (entry === undefined) {
+    entry = { vals: [], wid: [] };
+    for (const { segment, index } of segmenter.segment(part)) {
+      if ((skip > 0 && index === 0) || ignorable.test(segment)) continue;
+      entry.vals.push(segment);
+      entry.wid.push(widthOf(segment));
+    }
+    if (cacheable) {
+      if (partClusters.size >= MAX_PARTS) partClusters = new Map();
+      partClusters.set(key, entry);
+    }
+  }
+  return entry;
+}
+
+/** Control characters: left to Ink's own reading (C1 controls start escape sequences there). */
+const isControl = (c: number): boolean => c < 0x20 || (c >= 0x7f && c < 0xa0);
+
+/**
+ * A text's cells when it holds characters outside the narrow set, read like a narrow one except
+ * around them, or null when it holds control characters or escape sequences other than colour codes.
+ *
+ * Ink cuts a text into grapheme clusters with Intl.Segmenter. A narrow character is its own cluster
+ * beside any other narrow one (src/text/narrow.ts), a newline or a colour code's ESC beside anything;
+ * but a narrow character may join a neighbour of another kind (a keycap digit, a symbol and its
+ * emoji selector, a pictograph after a joiner). So each run of other characters is read with the
+ * segmenter together with the narrow character before it and the narrow characters after it up to
+ * one that is followed by a narrow one (or a newline, a colour code, the end): every cut then falls
+ * where Ink's falls. A run right after a colour code is read with the code's last character, whose
+ * cluster Ink drops (it starts inside the code), as a combining mark after a code is dropped with it.
+ */
+function scanMixed(text: string): Cells | null {
+  const vals: string[] = [];
+  const sty: number[] = [];
+  const wid: number[] = [];
+  let style = 0;
+  /** Where the text after the last colour code or newline starts. */
+  let runStart = 0;
+  let afterCode = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x1b) {
+      const length = sgrLengthAt(text, i);
+      if (length === 0) return null;
+      const next = styleAfter(style, text.slice(i, i + length));
+      if (next === undefined) return null;
+      style = next;
+      i += length - 1;
+      runStart = i + 1;
+      afterCode = true;
+      continue;
+    }
+    if (c === 0x0a) {
+      vals.push('\n');
+      sty.push(style);
+      wid.push(0);
+      runStart = i + 1;
+      afterCode = false;
+      continue;
+    }
+    if (isNarrow(c)) {
+      vals.push(charString(c));
+      sty.push(style);
+      wid.push(1);
+      continue;
+    }
+    if (isControl(c)) return null;
+    // The narrow character before the run (already a cell) is read again with it.
+    let from = i;
+    if (i > runStart) {
+      from = i - 1;
+      vals.pop();
+      sty.pop();
+      wid.pop();
+    }
+    let to = i + 1;
+    while (to < text.length) {
+      const d = text.charCodeAt(to);
+      if (d === 0x1b || d === 0x0a) break;
+      if (isControl(d)) return null;
+      to++;
+      if (isNarrow(d)) {
+        const after = to < text.length ? text.charCodeAt(to) : 0x0a;
+        if (after === 0x1b || after === 0x0a || isNarrow(after)) break;
+      }
+    }
+    const skip = from === runStart && afterCode ? 1 : 0;
+    const part = clustersOf(text.slice(from - skip, to), skip);
+    for (let k = 0; k < part.vals.length; k++) {
+      vals.push(part.vals[k] as string);
+      sty.push(style);
+      wid.push(part.wid[k] as number);
+    }
+    i = to - 1;
+  }
+  return { vals, sty, wid };
+}
+
+/** Ink's own reading (grapheme clusters, any escape sequence), for texts the scans do not take. */
 function tokenizeCells(text: string): Cells {
   const vals: string[] = [];
   const sty: number[] = [];
@@ -217,7 +342,7 @@ let cachedChars = 0;
 function cellsOf(text: string): Cells {
   let cells = cellCache.get(text);
   if (cells === undefined) {
-    cells = scanNarrow(text) ?? tokenizeCells(text);
+    cells = scanNarrow(text) ?? scanMixed(text) ?? tokenizeCells(text);
     if (cachedChars > 60_000) {
       cellCache = new Map();
       cachedChars = 0;
@@ -381,7 +506,7 @@ function splitLines(text: string): Lines {
     }
     return { lines, widest };
   }
-  const cells = tokenizeCells(text);
+  const cells = scanMixed(text) ?? tokenizeCells(text);
   let start = 0;
   for (let i = 0; i <= cells.vals.length; i++) {
     if (i === cells.vals.length || cells.vals[i] === '\n') {

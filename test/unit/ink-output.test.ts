@@ -75,6 +75,10 @@ const FRAGMENTS = [
   'ÀÉÎõü ñ ß ø Ω',
   'ｈａｌｆ ｗｉｄｔｈ',
   'tail space then wide 漢',
+  `${gray(' 12:00:00.123 ')}📈 order filled BTC-USD 0.5 @ 97,000 ✅ done`,
+  '\x1b[31m\u0301mark right after a colour code\x1b[39m\u200djoiner after one',
+  'run 🏃\u200d♀\uFE0F, warn ⚠\uFE0F, heart ❤ and ❤\uFE0E',
+  '#\uFE0F\u20E3 keycap, odd flags 🇩🇪🇫, क्षत्रिय conjunct',
 ];
 
 describe('the bundle Output writes what Ink Output writes', () => {
@@ -180,6 +184,62 @@ describe('the bundle Output writes what Ink Output writes', () => {
         }
       }
       same(width, height, ops);
+    }
+  });
+
+  it('random mixes of narrow characters with joining, wide and colour ones (texts cut as Ink cuts them)', () => {
+    // Narrow characters of each kind next to what may join them: marks, joiners, selectors, keycaps,
+    // skin tones, flags' halves, Hangul jamo, Devanagari's virama, zero-width ones, colour codes.
+    const pool = [
+      'a',
+      '1',
+      '#',
+      ' ',
+      '│',
+      '♀',
+      '⚠',
+      '❤',
+      '☺',
+      '─',
+      'é',
+      '\n',
+      '📈',
+      '👍',
+      '🏽',
+      '\u200d',
+      '\ufe0f',
+      '\ufe0e',
+      '\u20e3',
+      '\u0301',
+      '\u0302',
+      '🇩',
+      '🇪',
+      '漢',
+      'ｈ',
+      'ᄀ',
+      'ᅡ',
+      'ᆨ',
+      '각',
+      'क',
+      '\u094d',
+      'ष',
+      '\u200b',
+      '\u00ad',
+      '\u2060',
+      '\x1b[31m',
+      '\x1b[39m',
+      '\x1b[1;32m',
+      '\x1b[0m',
+    ];
+    const next = seeded(7);
+    const rnd = (n: number) => next() % n;
+    for (let frame = 0; frame < 3000; frame++) {
+      let text = '';
+      for (let i = 0, n = 1 + rnd(14); i < n; i++) text += pool[rnd(pool.length)];
+      const width = 4 + rnd(20);
+      const ops: Op[] =
+        rnd(3) === 0 ? [['c', { x1: rnd(6), x2: 2 + rnd(width) }], ['w', rnd(4), 0, text, []], ['u']] : [['w', rnd(4), 0, text, []]];
+      same(width, 3, ops);
     }
   });
 

@@ -22,7 +22,7 @@ import {
   tokenize,
 } from '@alcalzone/ansi-tokenize';
 import stringWidth from 'string-width';
-import { isNarrowAlone } from '../text/narrow.js';
+import { clustersOf, isNarrowUnit as isNarrow, partEnd } from '../text/mixed-runs.js';
 import { sgrLengthAt } from '../text/sgr.js';
 
 type Transformer = (line: string, index: number) => string;
@@ -128,23 +128,6 @@ function widthOf(text: string): number {
   return w;
 }
 
-/**
- * Code units that are one cell and their own grapheme, whatever their neighbours: printable ASCII,
- * and, checked once each against string-width and the segmenter, the box, block and punctuation
- * characters panes draw with. 0: not known yet, 1: yes, 2: no.
- */
-const narrow = new Uint8Array(0x3000);
-for (let c = 0x20; c < 0x7f; c++) narrow[c] = 1;
-function isNarrow(c: number): boolean {
-  if (c >= 0x3000 || (c >= 0xd800 && c <= 0xdfff)) return false;
-  let k = narrow[c];
-  if (k === 0) {
-    k = c >= 0xa0 && isNarrowAlone(String.fromCharCode(c)) ? 1 : 2;
-    narrow[c] = k;
-  }
-  return k === 1;
-}
-
 /** What Ink drops from a write: characters that are default-ignorable only (zero width, joiners). */
 const ignorable = /^\p{Default_Ignorable_Code_Point}+$/u;
 
@@ -199,61 +182,12 @@ function scanNarrow(text: string): Cells | null {
 
 // ---- texts of narrow characters with some others (Titan's log lines carry emoji) ----
 
-const segmenter = new Intl.Segmenter();
-
-/** A part's grapheme clusters that Ink keeps, and their widths. */
-interface Clusters {
-  vals: string[];
-  wid: number[];
-}
-
-/**
- * The clusters of short parts already read: a log repeats the same few emoji. Parts of up to 12
- * UTF-16 units only (V8 copies a slice that short, so no key keeps its line alive); emptied when full.
- */
-let partClusters = new Map<string, Clusters>();
-const MAX_CACHED_PART = 12;
-const MAX_PARTS = 2048;
-
-/**
- * The grapheme clusters of `part` as Ink's tokenizer cuts them, without the first `skip` code units'
- * cluster when skip > 0 (the last character of a colour code: Ink drops a cluster that starts inside
- * one), nor clusters of default-ignorable characters only.
- */
-function clustersOf(part: string, skip: number): Clusters {
-  const cacheable = part.length <= MAX_CACHED_PART;
-  const key = skip > 0 ? `\u0000${part}` : part;
-  let entry = cacheable ? partClusters.get(key) : undefined;
-  if (entry === undefined) {
-    entry = { vals: [], wid: [] };
-    for (const { segment, index } of segmenter.segment(part)) {
-      if ((skip > 0 && index === 0) || ignorable.test(segment)) continue;
-      entry.vals.push(segment);
-      entry.wid.push(widthOf(segment));
-    }
-    if (cacheable) {
-      if (partClusters.size >= MAX_PARTS) partClusters = new Map();
-      partClusters.set(key, entry);
-    }
-  }
-  return entry;
-}
-
-/** Control characters: left to Ink's own reading (C1 controls start escape sequences there). */
-const isControl = (c: number): boolean => c < 0x20 || (c >= 0x7f && c < 0xa0);
-
 /**
  * A text's cells when it holds characters outside the narrow set, read like a narrow one except
- * around them, or null when it holds control characters or escape sequences other than colour codes.
- *
- * Ink cuts a text into grapheme clusters with Intl.Segmenter. A narrow character is its own cluster
- * beside any other narrow one (src/text/narrow.ts), a newline or a colour code's ESC beside anything;
- * but a narrow character may join a neighbour of another kind (a keycap digit, a symbol and its
- * emoji selector, a pictograph after a joiner). So each run of other characters is read with the
- * segmenter together with the narrow character before it and the narrow characters after it up to
- * one that is followed by a narrow one (or a newline, a colour code, the end): every cut then falls
- * where Ink's falls. A run right after a colour code is read with the code's last character, whose
- * cluster Ink drops (it starts inside the code), as a combining mark after a code is dropped with it.
+ * around them (src/text/mixed-runs.ts), or null when it holds control characters or escape
+ * sequences other than colour codes. A run right after a colour code is read with the code's last
+ * character, whose cluster Ink drops (it starts inside the code): a combining mark right after a
+ * code is dropped with it. Ink also drops clusters of default-ignorable characters only.
  */
 function scanMixed(text: string): Cells | null {
   const vals: string[] = [];
@@ -290,7 +224,8 @@ function scanMixed(text: string): Cells | null {
       wid.push(1);
       continue;
     }
-    if (isControl(c)) return null;
+    const to = partEnd(text, i);
+    if (to < 0) return null;
     // The narrow character before the run (already a cell) is read again with it.
     let from = i;
     if (i > runStart) {
@@ -299,23 +234,15 @@ function scanMixed(text: string): Cells | null {
       sty.pop();
       wid.pop();
     }
-    let to = i + 1;
-    while (to < text.length) {
-      const d = text.charCodeAt(to);
-      if (d === 0x1b || d === 0x0a) break;
-      if (isControl(d)) return null;
-      to++;
-      if (isNarrow(d)) {
-        const after = to < text.length ? text.charCodeAt(to) : 0x0a;
-        if (after === 0x1b || after === 0x0a || isNarrow(after)) break;
-      }
-    }
     const skip = from === runStart && afterCode ? 1 : 0;
-    const part = clustersOf(text.slice(from - skip, to), skip);
-    for (let k = 0; k < part.vals.length; k++) {
-      vals.push(part.vals[k] as string);
+    const part = clustersOf(text.slice(from - skip, to));
+    for (let k = skip; k < part.vals.length; k++) {
+      const w = part.wid[k] as number;
+      const value = part.vals[k] as string;
+      if (ignorable.test(value)) continue;
+      vals.push(value);
       sty.push(style);
-      wid.push(part.wid[k] as number);
+      wid.push(w);
     }
     i = to - 1;
   }

@@ -9,6 +9,7 @@ import cliTruncate from 'cli-truncate';
 import stringWidth from 'string-width';
 import wrapAnsi from 'wrap-ansi';
 import { plainText } from '../services/log-filter.js';
+import { clustersOf, isNarrowUnit, partEnd } from '../text/mixed-runs.js';
 import type { WireLine } from '../services/logs/protocol.js';
 import { theme } from './theme.js';
 
@@ -36,13 +37,62 @@ function highlight(plain: string, ranges: Array<[number, number]>): string {
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /**
- * A plain ASCII line cut to its columns here, once, as Ink's truncation would cut it (the last column
- * an ellipsis): Ink otherwise cuts it again at every frame, through its slower path for styled text.
- * Anything else (colours, wide characters, highlights) is left to Ink.
+ * A log line cut to its columns here, once, as Ink's truncation (cli-truncate) cuts it: the last
+ * column an ellipsis, a wide character that would cross into it left out. Ink otherwise cuts it
+ * again at every frame, through its slower path for styled text. Plain ASCII is as wide as it is
+ * long; a line with other characters is read like a narrow one except around them
+ * (src/text/mixed-runs.ts). Null for what is left to Ink: escape and control characters, fewer
+ * than two columns.
  */
+function fit(text: string, columns: number): { text: string; width: number } | null {
+  if (columns < 2) return null;
+  if (PRINTABLE_ASCII.test(text)) {
+    return text.length <= columns ? { text, width: text.length } : { text: `${text.slice(0, columns - 1)}…`, width: columns };
+  }
+  const room = columns - 1;
+  /** Columns of text[0, i), and where text fitting in `room` columns ends, with its columns. */
+  let width = 0;
+  let cutAt = -1;
+  let cutWidth = 0;
+  for (let i = 0; i < text.length; ) {
+    const c = text.charCodeAt(i);
+    if (c === 0x1b) return null;
+    if (isNarrowUnit(c)) {
+      if (cutAt < 0 && width >= room) {
+        cutAt = i;
+        cutWidth = width;
+      }
+      width++;
+      i++;
+      continue;
+    }
+    const to = partEnd(text, i);
+    if (to < 0) return null;
+    const from = i > 0 ? i - 1 : 0;
+    if (from < i) width--; // the narrow character before the run is read again with it
+    const part = clustersOf(text.slice(from, to));
+    let at = from;
+    for (let k = 0; k < part.vals.length; k++) {
+      const w = part.wid[k] as number;
+      // cli-truncate's slice ends at the first cluster that starts at the room or would cross it.
+      if (cutAt < 0 && (width >= room || width + w > room)) {
+        cutAt = at;
+        cutWidth = width;
+      }
+      width += w;
+      at += (part.vals[k] as string).length;
+    }
+    i = to;
+  }
+  if (width <= columns) return { text, width };
+  // Nothing of the text before the ellipsis: cli-truncate then colours it as the prefix.
+  if (cutAt === 0) return null;
+  return { text: `${text.slice(0, cutAt)}…`, width: cutWidth + 1 };
+}
+
+/** A log line cut to its columns as Ink would cut it (unchanged when it fits or is left to Ink). */
 export function fitColumns(text: string, columns: number): string {
-  if (text.length <= columns || columns < 1 || !PRINTABLE_ASCII.test(text)) return text;
-  return `${text.slice(0, columns - 1)}…`;
+  return fit(text, columns)?.text ?? text;
 }
 
 /** A named colour's SGR, as Ink's <Text color> writes it (chalk: honours NO_COLOR and the terminal's colour level). */
@@ -58,11 +108,12 @@ const normalized = (text: string): string => styledCharsToString(styledCharsFrom
  */
 export function logRowLines(line: WireLine, timestamps: boolean, wrap: boolean, columns: number): string[] {
   const prefix = `${timestamps && line.ts ? `${line.ts.slice(11, 23)} ` : ''}${line.stream === 'stderr' ? '⁞' : ' '}`;
-  const text = line.hl ? highlight(plainText(line), line.hl) : wrap ? line.text : fitColumns(line.text, columns - prefix.length);
+  const fitted = line.hl || wrap ? null : fit(line.text, columns - prefix.length);
+  const text = line.hl ? highlight(plainText(line), line.hl) : (fitted?.text ?? line.text);
   const row = paint(theme.muted, prefix) + text;
   let parts = [row];
-  // A plain ASCII text after a narrow prefix is as wide as it is long.
-  const width = PRINTABLE_ASCII.test(text) ? prefix.length + text.length : stringWidth(row);
+  // A fitted or plain ASCII text after a narrow prefix: its width is known.
+  const width = fitted ? prefix.length + fitted.width : PRINTABLE_ASCII.test(text) ? prefix.length + text.length : stringWidth(row);
   if (width > columns) {
     parts = wrap ? wrapAnsi(row, columns, { trim: false, hard: true }).split('\n') : [cliTruncate(row, columns, { position: 'end' })];
   }

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fitColumns, logRowLines } from '../../src/components/log-row.js';
 import { theme } from '../../src/components/theme.js';
 import type { WireLine } from '../../src/services/logs/protocol.js';
+import { seeded } from '../helpers/seeded.js';
 
 function draw(node: ReactNode): string {
   const r = render(node);
@@ -47,7 +48,10 @@ describe('fitColumns cuts a log line as Ink would', () => {
     '{"level":"ERROR","msg":"order rejected","id":12345,"reason":"risk limit exceeded on BTC-USD"}',
     'x'.repeat(40),
     'ends with spaces      ',
-    'tab\tinside and é accent and 漢字 wide', // not plain ASCII: left to Ink
+    'tab\tinside and é accent and 漢字 wide', // a control character: left to Ink
+    '📈 order filled BTC-USD 0.5 @ 97,000 ✅ done, position open 🟢',
+    '漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字',
+    'keycap #\uFE0F\u20E3 run 🏃\u200d♀\uFE0F warn ⚠\uFE0F flags 🇩🇪🇫🇷 e\u0301 क्षत्रिय end',
     '\x1b[31mcoloured\x1b[0m by the container and long enough to be cut at any width here',
   ];
   for (const width of [8, 20, 39, 40, 41, 60]) {
@@ -61,8 +65,42 @@ describe('fitColumns cuts a log line as Ink would', () => {
     }
   }
 
-  it('leaves what Ink must cut (colours, wide characters) and what fits untouched', () => {
-    expect(fitColumns('漢字漢字漢字', 3)).toBe('漢字漢字漢字');
+  it('random mixes of narrow, wide and joining characters, at every width', () => {
+    const pool = [
+      'a',
+      ' ',
+      '#',
+      '1',
+      '♀',
+      '⚠',
+      '│',
+      '📈',
+      '🏽',
+      '\u200d',
+      '\ufe0f',
+      '\u20e3',
+      '\u0301',
+      '🇩',
+      '漢',
+      'क',
+      '\u094d',
+      '\u200b',
+    ];
+    const next = seeded(11);
+    for (let n = 0; n < 300; n++) {
+      let text = '';
+      for (let i = 0, k = 1 + (next() % 16); i < k; i++) text += pool[next() % pool.length];
+      const width = 3 + (next() % 20);
+      const fitted = fitColumns(text, width - 1);
+      expect(frame(width, ' ', fitted), JSON.stringify([text, width])).toBe(frame(width, ' ', text));
+    }
+  });
+
+  it('leaves what Ink must cut (colours, control characters, a wide first character) and what fits untouched', () => {
+    expect(fitColumns('漢字漢字漢字', 3)).toBe('漢…');
+    expect(fitColumns('漢字漢字漢字', 1)).toBe('漢字漢字漢字');
+    expect(fitColumns('📈 up', 5)).toBe('📈 up');
+    expect(fitColumns('tab\there and more', 4)).toBe('tab\there and more');
     expect(fitColumns('\x1b[31mred red red\x1b[0m', 3)).toBe('\x1b[31mred red red\x1b[0m');
     expect(fitColumns('fits', 4)).toBe('fits');
     expect(fitColumns('cut here', 4)).toBe('cut…');
@@ -130,6 +168,13 @@ describe('the log rows as one text draw what a <Text> per row drew', () => {
     { seq: 3, stream: 'stdout', ts, level: 'WARN', text: 'warn with \x1b[32mgreen from the container\x1b[0m and more text after it' },
     { seq: 4, stream: 'stdout', ts, level: 'INFO', text: 'HALT received, trading halted', evidence: 'halt' },
     { seq: 5, stream: 'stdout', ts, level: 'INFO', text: 'wide 漢字漢字漢字漢字漢字漢字 and accents éèê to the end of the row' },
+    {
+      seq: 9,
+      stream: 'stdout',
+      ts,
+      level: 'WARN',
+      text: '📈 order filled BTC-USD 0.5 @ 97,000 ✅ done ⚠\uFE0F margin 🇩🇪 e\u0301 to the end',
+    },
     {
       seq: 6,
       stream: 'stdout',

@@ -44,7 +44,7 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
  * (src/text/mixed-runs.ts). Null for what is left to Ink: escape and control characters, fewer
  * than two columns.
  */
-function fit(text: string, columns: number): { text: string; width: number } | null {
+function cutToColumns(text: string, columns: number): { text: string; width: number } | null {
   if (columns < 2) return null;
   if (PRINTABLE_ASCII.test(text)) {
     return text.length <= columns ? { text, width: text.length } : { text: `${text.slice(0, columns - 1)}…`, width: columns };
@@ -92,7 +92,7 @@ function fit(text: string, columns: number): { text: string; width: number } | n
 
 /** A log line cut to its columns as Ink would cut it (unchanged when it fits or is left to Ink). */
 export function fitColumns(text: string, columns: number): string {
-  return fit(text, columns)?.text ?? text;
+  return cutToColumns(text, columns)?.text ?? text;
 }
 
 /** A named colour's SGR, as Ink's <Text color> writes it (chalk: honours NO_COLOR and the terminal's colour level). */
@@ -108,7 +108,7 @@ const normalized = (text: string): string => styledCharsToString(styledCharsFrom
  */
 export function logRowLines(line: WireLine, timestamps: boolean, wrap: boolean, columns: number): string[] {
   const prefix = `${timestamps && line.ts ? `${line.ts.slice(11, 23)} ` : ''}${line.stream === 'stderr' ? '⁞' : ' '}`;
-  const fitted = line.hl || wrap ? null : fit(line.text, columns - prefix.length);
+  const fitted = line.hl || wrap ? null : cutToColumns(line.text, columns - prefix.length);
   const text = line.hl ? highlight(plainText(line), line.hl) : (fitted?.text ?? line.text);
   const row = paint(theme.muted, prefix) + text;
   let parts = [row];

@@ -4,7 +4,7 @@
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
-import { narrowStringPattern, SGR_OR_NEWLINE } from './narrow-chars.mjs';
+import { narrowStringPattern } from './narrow-chars.mjs';
 
 /**
  * `from` replaced by `to` in a dependency's source, where `from` must occur exactly once: the build
@@ -178,13 +178,13 @@ const narrowFastPath = {
     );
     // Ink sanitizes every text node at each layout and each frame, tokenizing it character by
     // character once it holds any escape: the log pane's rows (one text, a grey prefix on each row)
-    // cost ~50 ms a frame under a flood. Narrow characters, newlines and SGR with digit parameters
-    // come out of it unchanged (no marks to move, no colon parameters to rewrite), so such a text
-    // is returned as it is.
+    // cost ~50 ms a frame under a flood. A text without control characters, other escapes than
+    // colour codes with digit parameters, or marks right after a colour code comes out of it
+    // unchanged (src/text/sanitize-keeps.ts), so such a text is returned as it is.
     patch(
       /[\\/]ink[\\/]build[\\/]sanitize-ansi\.js$/,
       'const sanitizeAnsi = (text) => {\n',
-      `const sanitizeAnsi = (text) => {\n    if (__narrowString.test(text.replace(/${SGR_OR_NEWLINE}/g, ''))) {\n        return text;\n    }\n`,
+      `import { sanitizeKeeps as __sanitizeKeeps } from ${JSON.stringify(resolve('dist/src/text/sanitize-keeps.js'))};\nconst sanitizeAnsi = (text) => {\n    if (__sanitizeKeeps(text)) {\n        return text;\n    }\n`,
       "ink's sanitize-ansi.js",
     );
     // Ink's measure cache keeps 4,096 texts whatever their size: the log pane's rows, one text of

@@ -37,10 +37,3 @@ export function narrowStringPattern() {
     .map(([a, b]) => (a === b ? hex(a) : `${hex(a)}-${hex(b)}`))
     .join('')}]*$`;
 }
-
-/**
- * What Ink's sanitizer passes through unchanged besides narrow characters: SGR sequences with digit
- * parameters, and newlines. A text that is narrow once these are taken out is returned by the
- * bundle's sanitizer shortcut as it is (scripts/bundle.mjs; test/unit/narrow-chars.test.ts).
- */
-export const SGR_OR_NEWLINE = '\\x1b\\[[0-9;]*m|\\n';

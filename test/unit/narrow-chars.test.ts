@@ -4,7 +4,8 @@ import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 import { seeded } from '../helpers/seeded.js';
 // @ts-expect-error: a build script (plain .mjs, no types)
-import { narrowRanges, narrowStringPattern, SGR_OR_NEWLINE } from '../../scripts/narrow-chars.mjs';
+import { narrowRanges, narrowStringPattern } from '../../scripts/narrow-chars.mjs';
+import { sanitizeKeeps } from '../../src/text/sanitize-keeps.js';
 
 /** The bundle's width shortcut (scripts/bundle.mjs) is right only if string-width agrees with it. */
 describe('narrow characters (the width shortcut for borders and markers)', () => {
@@ -31,34 +32,78 @@ describe('narrow characters (the width shortcut for borders and markers)', () =>
 });
 
 /**
- * The bundle returns a text from Ink's sanitizer as it is when, SGR sequences and newlines set aside,
- * it is narrow characters only (scripts/bundle.mjs). Ink's own sanitizer must agree: such texts come
- * out of it unchanged.
+ * The bundle returns a text from Ink's sanitizer as it is when src/text/sanitize-keeps.ts says Ink
+ * would give it back unchanged. Ink's own sanitizer must agree on every text that answer covers.
  */
-describe("Ink's sanitizer leaves narrow text with SGR unchanged (the bundle's shortcut)", async () => {
+describe("Ink's sanitizer gives back unchanged what the bundle's shortcut returns as it is", async () => {
   const inkDir = dirname(fileURLToPath(import.meta.resolve('ink')));
   const sanitizeAnsi = (await import(pathToFileURL(join(inkDir, 'sanitize-ansi.js')).href)).default as (t: string) => string;
-  const narrow = new RegExp(narrowStringPattern(), 'u');
-  const shortcut = (t: string) => narrow.test(t.replace(new RegExp(SGR_OR_NEWLINE, 'g'), ''));
   const chars = (narrowRanges() as Array<[number, number]>).flatMap(([a, b]) =>
     Array.from({ length: b - a + 1 }, (_, i) => String.fromCodePoint(a + i)),
   );
   const sgr = ['\x1b[m', '\x1b[0m', '\x1b[31m', '\x1b[39m', '\x1b[1;3;90m', '\x1b[38;5;208m', '\x1b[38;2;1;2;3m', '\x1b[;m', '\n'];
+  // What Ink changes, and what it leaves: marks, joiners, emoji, tabs, controls, other escapes.
+  const others = [
+    '\u0301',
+    '\u0302',
+    '\u200d',
+    '\ufe0f',
+    '📈',
+    '👍🏽',
+    '漢',
+    '\t',
+    '\x07',
+    '\x7f',
+    '\x9b',
+    '\x1b[2J',
+    '\x1b]0;t\x07',
+    '\x1b[38:5:1m',
+    '\x1b',
+    'क\u094d',
+  ];
 
-  it('for 3,000 random texts of them', () => {
+  it('narrow characters and colour codes: always taken (3,000 random texts)', () => {
     const next = seeded(11);
     for (let n = 0; n < 3000; n++) {
       const parts = Array.from({ length: 1 + (next() % 30) }, () =>
         next() % 4 === 0 ? (sgr[next() % sgr.length] as string) : (chars[next() % chars.length] as string),
       );
       const text = parts.join('');
-      expect(shortcut(text), JSON.stringify(text)).toBe(true);
+      expect(sanitizeKeeps(text), JSON.stringify(text)).toBe(true);
       expect(sanitizeAnsi(text), JSON.stringify(text)).toBe(text);
     }
   });
 
-  it('and takes nothing else: other escapes, controls, tabs, marks, colon parameters', () => {
-    for (const t of ['\x1b[2Jclear', 'a\x1b]0;title\x07', 'tab\t', 'e\x1b[31m\u0301', '\x1b[38:5:1mcolon', 'bell\x07', '\x9b31m'])
-      expect(shortcut(t), JSON.stringify(t)).toBe(false);
+  it('with marks, emoji, tabs, controls and other escapes mixed in: Ink agrees whenever it is taken (5,000 texts)', () => {
+    const next = seeded(12);
+    let taken = 0;
+    for (let n = 0; n < 5000; n++) {
+      const parts = Array.from({ length: 1 + (next() % 12) }, () => {
+        const r = next() % 6;
+        const pool = r < 2 ? sgr : r < 4 ? others : chars;
+        return pool[next() % pool.length] as string;
+      });
+      const text = parts.join('');
+      if (!sanitizeKeeps(text)) continue;
+      taken++;
+      expect(sanitizeAnsi(text), JSON.stringify(text)).toBe(text);
+    }
+    expect(taken).toBeGreaterThan(500);
+  });
+
+  it('and takes nothing Ink changes: other escapes, controls, a mark after a colour code, colon parameters', () => {
+    for (const t of [
+      '\x1b[2Jclear',
+      'a\x1b]0;title\x07',
+      'e\x1b[31m\u0301',
+      '\x1b[38:5:1mcolon',
+      'bell\x07',
+      '\x9b31m',
+      'del\x7f',
+      'esc\x1b',
+    ])
+      expect(sanitizeKeeps(t), JSON.stringify(t)).toBe(false);
+    for (const t of ['📈 up \x1b[31m漢字\x1b[39m', 'tab\there', 'e\u0301 mark after a letter', '\x1b[31mred\x1b[39m\n👍🏽'])
+      expect(sanitizeKeeps(t), JSON.stringify(t)).toBe(true);
   });
 });

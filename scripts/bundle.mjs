@@ -163,8 +163,9 @@ const narrowFastPath = {
       'string-width',
     );
     // Ink's changed-line update strips, lists and measures every changed line's colour codes into
-    // new strings and match objects: src/ui/line-update.ts answers for narrow lines with one scan
-    // each (the same string: test/unit/line-update.test.ts), Ink's own code for the rest.
+    // new strings and match objects: src/ui/line-update.ts answers with one scan of each line,
+    // segmenting only around characters outside the narrow set (the same string:
+    // test/unit/line-update.test.ts); Ink's own code only for a missing column count.
     patchAll(
       /[\\/]ink[\\/]build[\\/]line-update\.js$/,
       [

@@ -60,7 +60,30 @@ describe("the bundle's changed-line update writes what Ink's writes", () => {
     expect(answered).toBeGreaterThan(30); // the scan did answer, not only Ink's code
   });
 
-  it('lines it must leave to Ink: wide, joined, controls, stray escapes, links', () => {
+  it("Titan's log rows with emoji and wide characters: answered here too", () => {
+    answered = 0;
+    const row = (n: number, tail: string) => `│${gray(` 12:00:0${n}.123 `)}📈 order ${n} filled 漢字 ${tail}│`;
+    for (const columns of [5, 20, 40, 60, 80, 160]) {
+      same(row(1, 'abc'), row(1, 'abd'), columns);
+      same(row(1, 'abc'), row(2, 'abc'), columns);
+      same(`${gray(' x ')}👍🏽 y`, `${gray(' x ')}👍🏿 y`, columns); // the tone differs: the cluster is repainted
+      same('run 🏃\u200d♀\ufe0f a', 'run 🏃\u200d♂\ufe0f a', columns);
+      same('flags 🇩🇪🇫🇷 a', 'flags 🇩🇪🇫🇷 b', columns);
+      same('e\u0301 x', 'e\u0301 y', columns);
+      // One line's cluster goes on past where the lines part, the other's ends there.
+      for (const [a, b] of [
+        ['ab👍🏽x', 'ab👍 x'],
+        ['ab e\u0301x', 'ab ex'],
+        ['abc👍🏽', 'abc👍'],
+      ]) {
+        same(a as string, b as string, columns);
+        same(b as string, a as string, columns);
+      }
+    }
+    expect(answered).toBe(72);
+  });
+
+  it('lines with controls, stray escapes or links: the whole line, as Ink writes them', () => {
     for (const [a, b] of [
       ['ab 漢字', 'ab 漢x'],
       ['ab 👍🏽 x', 'ab 👍🏽 y'],
@@ -100,6 +123,15 @@ describe("the bundle's changed-line update writes what Ink's writes", () => {
       '3',
       ';',
       '\t',
+      '📈',
+      '🏽',
+      '\u200d',
+      '\ufe0f',
+      '♀',
+      '🇩',
+      'क',
+      '\u094d',
+      '\u200b',
     ];
     const pick = (max: number) => Array.from({ length: next() % max }, () => parts[next() % parts.length]).join('');
     for (let n = 0; n < 20_000; n++) {

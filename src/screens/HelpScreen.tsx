@@ -22,8 +22,9 @@ export function HelpScreen({ height, width }: { height: number; width: number })
         </Text>
       </Box>
       <Box flexShrink={0}>
-        {Array.from({ length: cols }, (_, c) => shown.slice(c * perCol, (c + 1) * perCol)).map((column) => (
-          <Box key={column[0]?.group ?? column[0]?.label ?? 'empty'} flexDirection="column" width={colW} flexShrink={0}>
+        {Array.from({ length: cols }, (_, c) => ({ c, column: shown.slice(c * perCol, (c + 1) * perCol) })).map(({ c, column }) => (
+          // Columns are places on the page: a short list leaves several empty, so their index is their key.
+          <Box key={`column-${c}`} flexDirection="column" width={colW} flexShrink={0}>
             {column.map((r) => (
               // Each row keeps its line: shrinking Text rows in a full column makes them overlap.
               <Box key={r.group ?? `${r.key}:${r.label}`} height={1} flexShrink={0} overflow="hidden">

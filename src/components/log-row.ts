@@ -9,7 +9,7 @@ import cliTruncate from 'cli-truncate';
 import stringWidth from 'string-width';
 import wrapAnsi from 'wrap-ansi';
 import { plainText } from '../services/log-filter.js';
-import { clustersOf, isNarrowUnit, partEnd } from '../text/mixed-runs.js';
+import { eachCluster } from '../text/mixed-runs.js';
 import type { WireLine } from '../services/logs/protocol.js';
 import { theme } from './theme.js';
 
@@ -50,40 +50,19 @@ function cutToColumns(text: string, columns: number): { text: string; width: num
     return text.length <= columns ? { text, width: text.length } : { text: `${text.slice(0, columns - 1)}…`, width: columns };
   }
   const room = columns - 1;
-  /** Columns of text[0, i), and where text fitting in `room` columns ends, with its columns. */
+  /** Columns read so far, and where text fitting in `room` columns ends, with its columns. */
   let width = 0;
   let cutAt = -1;
   let cutWidth = 0;
-  for (let i = 0; i < text.length; ) {
-    const c = text.charCodeAt(i);
-    if (c === 0x1b) return null;
-    if (isNarrowUnit(c)) {
-      if (cutAt < 0 && width >= room) {
-        cutAt = i;
-        cutWidth = width;
-      }
-      width++;
-      i++;
-      continue;
+  const read = eachCluster(text, (start, w) => {
+    // cli-truncate's slice ends at the first cluster that starts at the room or would cross it.
+    if (cutAt < 0 && (width >= room || width + w > room)) {
+      cutAt = start;
+      cutWidth = width;
     }
-    const to = partEnd(text, i);
-    if (to < 0) return null;
-    const from = i > 0 ? i - 1 : 0;
-    if (from < i) width--; // the narrow character before the run is read again with it
-    const part = clustersOf(text.slice(from, to));
-    let at = from;
-    for (let k = 0; k < part.vals.length; k++) {
-      const w = part.wid[k] as number;
-      // cli-truncate's slice ends at the first cluster that starts at the room or would cross it.
-      if (cutAt < 0 && (width >= room || width + w > room)) {
-        cutAt = at;
-        cutWidth = width;
-      }
-      width += w;
-      at += (part.vals[k] as string).length;
-    }
-    i = to;
-  }
+    width += w;
+  });
+  if (!read) return null;
   if (width <= columns) return { text, width };
   // Nothing of the text before the ellipsis: cli-truncate then colours it as the prefix.
   if (cutAt === 0) return null;

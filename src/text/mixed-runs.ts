@@ -1,7 +1,10 @@
 /**
  * Reading text that is mostly narrow characters with a few others (Titan's log lines: text with an
  * emoji or two) without putting all of it through Intl.Segmenter: the screen buffer
- * (src/ui/ink-output.ts) and the log rows' cut (src/components/log-row.ts) both read it this way.
+ * (src/ui/ink-output.ts), the changed-line update (src/ui/line-update.ts) and the log rows' cut
+ * (src/components/log-row.ts) read it this way. string-width's own shortcut
+ * (src/text/mixed-width.ts) follows the same rule but lives inside string-width, which this module
+ * calls, so it keeps its own copy.
  *
  * A narrow character is its own grapheme cluster beside any other narrow one (src/text/narrow.ts
  * checks each against the installed string-width and the segmenter), and a newline or an escape
@@ -86,4 +89,34 @@ export function clustersOf(part: string): Clusters {
     }
   }
   return entry;
+}
+
+/**
+ * Calls visit(start, columns) for each grapheme cluster of `text`, in order, reading it as above.
+ * False (and stops) when the text holds an escape or a control character, newlines included: the
+ * callers leave such text to other code.
+ */
+export function eachCluster(text: string, visit: (start: number, columns: number) => void): boolean {
+  for (let i = 0; i < text.length; ) {
+    const c = text.charCodeAt(i);
+    const narrowHere = isNarrowUnit(c);
+    // A narrow character followed by a narrow one (or by the end) is a cluster of its own.
+    if (narrowHere && (i + 1 === text.length || isNarrowUnit(text.charCodeAt(i + 1)))) {
+      visit(i, 1);
+      i++;
+      continue;
+    }
+    if (c === 0x1b || isControlUnit(c)) return false;
+    // A run of other characters, read with the narrow character before it.
+    const to = partEnd(text, narrowHere ? i + 1 : i);
+    if (to < 0) return false;
+    const part = clustersOf(text.slice(i, to));
+    let at = i;
+    for (let k = 0; k < part.vals.length; k++) {
+      visit(at, part.wid[k] as number);
+      at += (part.vals[k] as string).length;
+    }
+    i = to;
+  }
+  return true;
 }

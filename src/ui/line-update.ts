@@ -12,7 +12,7 @@
  * colour codes (every pane line, every log line) are read with one scan each, into scratch arrays;
  * lines with other characters (Titan's emoji) are segmented only around those (src/text/mixed-runs.ts).
  */
-import { clustersOf, isControlUnit, isNarrowUnit, partEnd } from '../text/mixed-runs.js';
+import { eachCluster, isControlUnit } from '../text/mixed-runs.js';
 import { sgrLengthAt } from '../text/sgr.js';
 
 interface Escapes {
@@ -109,7 +109,8 @@ function walk(t: string, limit: number): void {
   walkLastColumn = 0;
   walkAtLimit = false;
   walkLimitColumn = 0;
-  const clusterAt = (at: number) => {
+  // textOf() let no escape or control character through: the whole text is read.
+  eachCluster(t, (at, width) => {
     if (at < limit) {
       walkLast = at;
       walkLastColumn = column;
@@ -117,28 +118,8 @@ function walk(t: string, limit: number): void {
       walkAtLimit = true;
       walkLimitColumn = column;
     }
-  };
-  for (let i = 0; i < t.length; ) {
-    if (isNarrowUnit(t.charCodeAt(i))) {
-      clusterAt(i);
-      column++;
-      i++;
-      continue;
-    }
-    // textOf() let no control character through: the part always ends.
-    const to = partEnd(t, i);
-    // The narrow character before the run is read again with it.
-    const from = i > 0 ? i - 1 : 0;
-    if (from < i) column--;
-    const part = clustersOf(t.slice(from, to));
-    let at = from;
-    for (let k = 0; k < part.vals.length; k++) {
-      clusterAt(at);
-      column += part.wid[k] as number;
-      at += (part.vals[k] as string).length;
-    }
-    i = to;
-  }
+    column += width;
+  });
   if (t.length === limit) {
     walkAtLimit = true;
     walkLimitColumn = column;

@@ -38,6 +38,7 @@ import {
   keyLatencies,
   keySplit,
   paneLagMs,
+  priorityOf,
   readBenchLog,
   residentMappings,
   rssMb,
@@ -144,9 +145,12 @@ async function startYes(name: string): Promise<void> {
 }
 
 /** The cockpit following `container` as if it were execution: log pane and evidence watch both. */
+/** Settings for the measured cockpit, to compare (BENCH_COCKPIT_ENV='{"TITAN_TUI_UI_CPU_PRIORITY":"normal"}'). */
+const cockpitEnv = (): Record<string, string> => JSON.parse(process.env.BENCH_COCKPIT_ENV ?? '{}');
+
 function cockpitOn(container: string, env: Record<string, string> = {}): TmuxSession {
   const contract = JSON.stringify({ containers: { execution: container, brain: stack.names.brain } });
-  return new TmuxSession([], stack.env({ TITAN_TUI_CONTRACT: contract, ...mallocEnv(), ...env }), COLS, ROWS);
+  return new TmuxSession([], stack.env({ TITAN_TUI_CONTRACT: contract, ...mallocEnv(), ...cockpitEnv(), ...env }), COLS, ROWS);
 }
 
 beforeAll(async () => {
@@ -408,6 +412,7 @@ interface FloodResult {
   maxRss: number;
   cpu: number;
   perThread: string;
+  priority: string;
   paneLag: number[];
   dockerLag: number[];
   lagDiff: number[];
@@ -489,6 +494,7 @@ async function floodRun(container: string, seconds: number, ready: (screen: stri
     }
     const used = cpu();
     const perThread = threads();
+    const priority = priorityOf(pid);
     const resident = residentMappings(pid);
     const dockerMbps = (follower.bytes - b0) / 1e6 / ((Date.now() - t0) / 1000);
     await sleep(500);
@@ -516,6 +522,7 @@ async function floodRun(container: string, seconds: number, ready: (screen: stri
       maxRss,
       cpu: used,
       perThread,
+      priority,
       paneLag,
       dockerLag,
       lagDiff,
@@ -552,12 +559,13 @@ function reportFlood(label: string, r: FloodResult): void {
   details.push(summary(`${label}:   of which key sent → read by the cockpit`, r.split.input));
   details.push(summary(`${label}:   of which key read → its frame written`, r.split.draw));
   details.push(summary(`${label}:     of that, the UI thread's own CPU time`, r.split.cpu));
+  details.push(summary(`${label}:     of that, the UI thread ready but waiting for a core`, r.split.runqueue));
   details.push(summary(`${label}: floor: key sent → read by a do-nothing process`, r.floor));
   details.push(summary(`${label}: log pane behind live (screen)`, r.paneLag));
   details.push(summary(`${label}: docker logs -f behind live`, r.dockerLag));
   details.push(summary(`${label}: pane lag − docker logs -f lag`, r.lagDiff));
   details.push(
-    `${label}: keys answered ${r.lat.length}/${r.sent}, max RSS ${fmt(r.maxRss)} MB, CPU ${fmt(r.cpu)} % of a core (${r.perThread}), docker logs -f received ${fmt(r.dockerMbps)} MB/s, alive ${alive}`,
+    `${label}: keys answered ${r.lat.length}/${r.sent}, max RSS ${fmt(r.maxRss)} MB, CPU ${fmt(r.cpu)} % of a core (${r.perThread}; ${r.priority}), docker logs -f received ${fmt(r.dockerMbps)} MB/s, alive ${alive}`,
   );
   details.push(`${label}: memory by part at the highest RSS (the cockpit's own reading): ${memParts(r.mem)}`);
   details.push(`${label}: UI thread garbage collections: ${r.gc}`);

@@ -58,6 +58,31 @@ export function threadCpu(pid: number): Map<string, number> {
   return out;
 }
 
+/**
+ * The CPU priority the cockpit runs at, read from outside: the UI thread's and the log worker's
+ * nice values (/proc/PID/task/TID/stat, field 19) and the session group's (/proc/PID/autogroup).
+ */
+export function priorityOf(pid: number): string {
+  const nice = (tid: string) => {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    return { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), nice: stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16] };
+  };
+  try {
+    const worker = readdirSync(`/proc/${pid}/task`)
+      .map(nice)
+      .find((t) => t.name === 'WorkerThread');
+    let group = 'none';
+    try {
+      group = /nice (-?\d+)/.exec(readFileSync(`/proc/${pid}/autogroup`, 'utf8'))?.[1] ?? 'none';
+    } catch {
+      /* no autogroups on this kernel */
+    }
+    return `nice: UI thread ${nice(String(pid)).nice}, log worker ${worker?.nice ?? '?'}, session group ${group}`;
+  } catch {
+    return 'nice: unknown (the process ended)';
+  }
+}
+
 /** Per-thread CPU % of a core over a window, busiest first: "main 12.0 %, WorkerThread 30.1 %, …". */
 export function threadMeter(pid: number): () => string {
   const a = threadCpu(pid);
@@ -89,6 +114,7 @@ export interface BenchEvent {
   lastKeyAt?: number;
   /** key-frame: the UI thread's own CPU time from the key's read to its frame. */
   cpuMs?: number;
+  runqueueMs?: number;
   rss?: number;
 }
 
@@ -125,11 +151,12 @@ export function keyLatencies(sent: number[], events: BenchEvent[]): number[] {
  * The same matching, split: send → the cockpit reads the key, read → its frame is written, and the
  * UI thread's own CPU time within the latter (the rest it waited, mostly for a core).
  */
-export function keySplit(sent: number[], events: BenchEvent[]): { input: number[]; draw: number[]; cpu: number[] } {
+export function keySplit(sent: number[], events: BenchEvent[]): { input: number[]; draw: number[]; cpu: number[]; runqueue: number[] } {
   const frames = events.filter((e) => e.ev === 'key-frame' && e.keyAt !== undefined);
   const input: number[] = [];
   const draw: number[] = [];
   const cpu: number[] = [];
+  const runqueue: number[] = [];
   let j = 0;
   for (const s of sent) {
     while (j < frames.length && (frames[j]?.lastKeyAt ?? frames[j]?.keyAt ?? 0) < s) j++;
@@ -139,8 +166,9 @@ export function keySplit(sent: number[], events: BenchEvent[]): { input: number[
     input.push(read - s);
     draw.push(f.at - read);
     if (f.cpuMs !== undefined) cpu.push(f.cpuMs);
+    if (f.runqueueMs !== undefined) runqueue.push(f.runqueueMs);
   }
-  return { input, draw, cpu };
+  return { input, draw, cpu, runqueue };
 }
 
 const CLOCK = /\b(\d\d):(\d\d):(\d\d)\.(\d{3})\b/g;

@@ -32,6 +32,7 @@ export function benchProbe(env: NodeJS.ProcessEnv = process.env) {
   let anyDone = false;
   let keyPending: number | null = null;
   let keyCpu = 0;
+  let keyRunqueue = 0;
   let lastKey = 0;
   /** Store slices that changed since the last frame: what each frame was drawn for (idle CPU). */
   const causes = new Set<string>();
@@ -193,7 +194,10 @@ export function benchProbe(env: NodeJS.ProcessEnv = process.env) {
     },
     onKey: () => {
       lastKey = Date.now();
-      if (keyPending === null) keyCpu = threadCpuMs();
+      if (keyPending === null) {
+        keyCpu = threadCpuMs();
+        keyRunqueue = runqueueMs();
+      }
       keyPending ??= lastKey;
     },
     onRender: (ready: () => boolean) => (info?: { renderTime?: number }) => {
@@ -220,13 +224,15 @@ export function benchProbe(env: NodeJS.ProcessEnv = process.env) {
       if (keyPending !== null) {
         // keyAt: the first key this frame answers; lastKeyAt: the last one (several keys can share a frame).
         // cpuMs: the UI thread's own CPU time from the key's read to its frame (the rest of that
-        // time it waited: for a core, or behind other work's I/O).
+        // time it waited: for a core, or behind other work's I/O). runqueueMs: of that wait, the part
+        // the kernel counts as ready to run but waiting for a core.
         write({
           ev: 'key-frame',
           keyAt: keyPending,
           lastKeyAt: lastKey,
           at: Date.now(),
           cpuMs: Math.round((threadCpuMs() - keyCpu) * 10) / 10,
+          runqueueMs: Math.round((runqueueMs() - keyRunqueue) * 10) / 10,
         });
         keyPending = null;
       }

@@ -5,6 +5,7 @@ import { benchProbe } from './bench-log.js';
 import { requireTerminal } from './cockpit-runtime.js';
 import { composeCockpit } from './compose-cockpit.js';
 import { RuntimeHost } from '../runtime-host.js';
+import { raiseUiPriority, restoreUiPriority } from '../services/cpu-priority.js';
 import type { Controller } from '../ui/controller.js';
 
 /** The probes the health pane lists (src/runtime.ts). */
@@ -99,6 +100,8 @@ export async function runCockpit(first: Runtime, opts: CockpitOptions = {}): Pro
   // The first frame waits until it is complete or FIRST_FRAME_WAIT_MS have passed: each partial frame
   // before it cost 40-60 ms of a cold JIT that the answers then waited behind (bench: start-up).
   await firstData(complete, first.store.subscribe, FIRST_FRAME_WAIT_MS);
+  // Keys answer while a flood saturates the cores (src/services/cpu-priority.ts); put back at the end.
+  if (config.ui.cpuPriority === 'raised') raiseUiPriority();
   let instance: ReturnType<typeof render> | null = null;
   instance = render(<App key={first.context?.name ?? ''} ctx={{ rt: first, controller: mounted.controller }} />, {
     onRender: bench.onRender?.(complete),
@@ -126,6 +129,7 @@ export async function runCockpit(first: Runtime, opts: CockpitOptions = {}): Pro
   try {
     await ink.waitUntilExit();
   } finally {
+    restoreUiPriority();
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);
     mounted.unmount();

@@ -93,6 +93,12 @@ export const configSchema = z
       .object({
         maxFps: z.number().int().min(1).max(30).default(12),
         armSeconds: z.number().int().min(5).max(3600).default(60),
+        /**
+         * `raised`: the cockpit's UI thread (and its terminal session's CPU share) go up by 5 nice
+         * steps when permitted (root or CAP_SYS_NICE), so keys answer while a flood saturates the
+         * cores; `normal` leaves them alone. src/services/cpu-priority.ts.
+         */
+        cpuPriority: z.enum(['raised', 'normal']).default('raised'),
       })
       .strict()
       .prefault({}),

@@ -43,6 +43,7 @@ const LEAVES: Array<[string, Setting['type']]> = [
   ['probes.breakerMaxAgeMs', 'number'],
   ['ui.maxFps', 'number'],
   ['ui.armSeconds', 'number'],
+  ['ui.cpuPriority', 'string'],
   ['actions.verifyTimeoutMs', 'number'],
   ['actions.followUpMs', 'number'],
   ['procedures.deployDir', 'string'],

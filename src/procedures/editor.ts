@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { atNormalPriority } from '../services/cpu-priority.js';
 import { childEnv } from './child-env.js';
 import type { EditResult } from './types.js';
 
@@ -17,7 +18,7 @@ export function spawnEditor(path: string, env: NodeJS.ProcessEnv = childEnv()): 
   const argv = editorArgv(env);
   const [cmd, ...rest] = argv as [string, ...string[]];
   return new Promise((resolve) => {
-    const child = spawn(cmd, [...rest, path], { stdio: 'inherit', env });
+    const child = atNormalPriority(() => spawn(cmd, [...rest, path], { stdio: 'inherit', env }));
     child.once('error', (e) => {
       const code = (e as NodeJS.ErrnoException).code;
       resolve({ ok: false, error: `editor ${cmd} could not start${code === 'ENOENT' ? ': not found (set $EDITOR)' : `: ${e.message}`}` });

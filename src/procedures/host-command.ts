@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
+import { atNormalPriority } from '../services/cpu-priority.js';
 import { LineSplitter } from '../services/logs/sanitize.js';
 import { stdinPipeOf, waitingOnStdin } from './stdin-wait.js';
 import type { CommandResult, CommandSpec } from './types.js';
@@ -90,14 +91,17 @@ export function runHostCommand(spec: CommandSpec, opts: HostCommandOptions): Pro
   if (opts.signal.aborted) return Promise.resolve({ ended: 'cancelled', exitCode: null, signal: null, durationMs: 0, stdout: '' });
 
   const answers = spec.answers ?? [];
-  const child = spawn(spec.argv[0] as string, spec.argv.slice(1), {
-    cwd: spec.cwd,
-    env: { ...opts.env, ...spec.env },
-    // Own process group: a cancel reaches the command's children too, never the cockpit.
-    detached: true,
-    // No answers: stdin is /dev/null, so an unexpected question ends with EOF instead of hanging.
-    stdio: [answers.length ? 'pipe' : 'ignore', 'pipe', 'pipe'],
-  });
+  // At the normal priority, in a session of its own (src/services/cpu-priority.ts).
+  const child = atNormalPriority(() =>
+    spawn(spec.argv[0] as string, spec.argv.slice(1), {
+      cwd: spec.cwd,
+      env: { ...opts.env, ...spec.env },
+      // Own process group: a cancel reaches the command's children too, never the cockpit.
+      detached: true,
+      // No answers: stdin is /dev/null, so an unexpected question ends with EOF instead of hanging.
+      stdio: [answers.length ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    }),
+  );
 
   return new Promise<HostCommandResult>((resolve) => {
     let ended: CommandResult['ended'] = 'exit';

@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Emit } from '../../state/events.js';
+import { atNormalPriority } from '../cpu-priority.js';
 import type { FromWorker, LogWindow, ToWorker, WorkerInit } from './protocol.js';
 
 const RESTART_MS = [200, 1000, 5000, 30_000];
@@ -165,10 +166,13 @@ export class LogWorkerHost {
       stdout: false,
       stderr: false,
     };
-    const w = ts
-      ? // The sources (tests): Node's own TypeScript support, with the transforms the engine code needs.
-        new Worker(tsBootstrap(url), { ...options, eval: true, execArgv: ['--experimental-transform-types', '--no-warnings'] })
-      : new Worker(url, options);
+    // Bulk work: made at the normal priority, not the UI thread's raised one (src/services/cpu-priority.ts).
+    const w = atNormalPriority(() =>
+      ts
+        ? // The sources (tests): Node's own TypeScript support, with the transforms the engine code needs.
+          new Worker(tsBootstrap(url), { ...options, eval: true, execArgv: ['--experimental-transform-types', '--no-warnings'] })
+        : new Worker(url, options),
+    );
     // A log stream must never keep the process alive.
     w.unref();
     this.worker = w;

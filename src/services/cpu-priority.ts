@@ -4,8 +4,8 @@ import { getPriority, setPriority } from 'node:os';
 /**
  * The cockpit's claim on a core when the machine is saturated. Under a log flood dockerd, the log
  * followers and the containers want both cores, and the UI thread, ready to draw a key's frame,
- * waited for a core: p99 77-184 ms at normal priority against 24 ms raised by 5 (bench: emoji flood,
- * "the UI thread ready but waiting for a core", alternating runs; README, Benchmarks).
+ * waited for a core: p99 96-352 ms at normal priority against 40-47 ms raised by 5 (bench: emoji and
+ * yes floods, "the UI thread ready but waiting for a core", alternating runs; README, Benchmarks).
  *
  * Raising takes two parts on Linux. The calling thread's nice value (nice is per thread there): the
  * UI thread only: the log worker (src/services/logs/host.ts), the commands the procedures run and

@@ -14,6 +14,18 @@ type WorkerHeap = {
 };
 type Watched = { subscribe: (cb: (next: Record<string, unknown>, prev: Record<string, unknown>) => void) => () => void };
 
+/**
+ * Node's own modules loaded after bin/titan-tui set its V8 flags: each was compiled from its source,
+ * without Node's built-in code cache (the flags changed the hash it was made with). Null when the
+ * launcher did not record the moment (another entry point).
+ */
+function lateBuiltins(): string[] | null {
+  const at = (globalThis as Record<symbol, unknown>)[Symbol.for('titan-tui.v8FlagsSetAt')];
+  const loaded = (process as { moduleLoadList?: string[] }).moduleLoadList;
+  if (typeof at !== 'number' || !loaded) return null;
+  return loaded.slice(at).flatMap((m) => (m.startsWith('NativeModule ') ? [m.slice('NativeModule '.length)] : []));
+}
+
 /** This thread's CPU time, ms. */
 const threadCpuMs = () => {
   const u = process.threadCpuUsage();
@@ -219,7 +231,16 @@ export function benchProbe(env: NodeJS.ProcessEnv = process.env) {
       }
       if (!firstDone && ready()) {
         firstDone = true;
-        write({ ev: 'first-frame', sinceStartMs: Math.round(performance.now()), at: Date.now() });
+        // The CPU the start-up took to get here: the UI thread's, and every thread's (log worker, V8's helpers).
+        const all = process.cpuUsage();
+        write({
+          ev: 'first-frame',
+          sinceStartMs: Math.round(performance.now()),
+          at: Date.now(),
+          mainCpuMs: Math.round(threadCpuMs()),
+          cpuMs: Math.round((all.user + all.system) / 1000),
+          lateBuiltins: lateBuiltins(),
+        });
       }
       if (keyPending !== null) {
         // keyAt: the first key this frame answers; lastKeyAt: the last one (several keys can share a frame).

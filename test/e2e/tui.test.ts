@@ -5,9 +5,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import stringWidth from 'string-width';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { readBenchLog } from '../../bench/proc.js';
 import { dockerClient, removeTestContainer, runTestContainer } from '../helpers/docker.js';
 import { startTitanStack, type TitanStack } from '../helpers/titan-stack.js';
 import { TmuxSession } from '../helpers/tmux.js';
@@ -60,6 +61,28 @@ describe('the cockpit in tmux', () => {
     const watched = ps.map((c) => (c.Names[0] ?? '').replace(/^\//, '')).filter((n) => /^(nats|postgres|redis|traefik|titan-.+)$/.test(n));
     const live = await t.waitFor((s) => watched.every((n) => s.includes(n.slice(0, 20))), 5000);
     for (const n of watched) expect(live).toContain(n.slice(0, 20));
+  }, 40_000);
+
+  it("loads Node's own modules from Node's code cache: none its first frame needs comes after bin/titan-tui sets V8 flags", async () => {
+    // A V8 flag set at run time changes the hash Node's built-in code cache was made with: a Node
+    // module loaded after it is compiled from its source (17 % of the start-up's CPU, perf). The
+    // launcher loads those the cockpit needs first; its bench log lists any loaded after the flags.
+    const log = join(mkdtempSync(join(tmpdir(), 'titan-start-')), 'bench.jsonl');
+    const t = open([], { TITAN_TUI_BENCH_LOG: log });
+    await t.waitForText(new RegExp(`${stack.names.execution}\\s+running`), 20_000);
+    const first = await vi.waitFor(
+      () => {
+        const f = readBenchLog(log).find((e) => e.ev === 'first-frame') as { lateBuiltins?: string[] | null } | undefined;
+        if (!f) throw new Error('no first frame in the bench log yet');
+        return f;
+      },
+      { timeout: 5000, interval: 100 },
+    );
+    // null: the launcher did not record when it set the flags, and this would prove nothing.
+    expect(first.lateBuiltins).not.toBeNull();
+    // Node's internal parts that a property reaches lazily (util.parseArgs, navigator) are small.
+    expect(first.lateBuiltins?.filter((m) => !m.startsWith('internal/'))).toEqual([]);
+    rmSync(dirname(log), { recursive: true, force: true });
   }, 40_000);
 
   it('a container stopped outside the cockpit shows as exited within 2 s', async () => {

@@ -151,6 +151,12 @@ const narrowFastPath = {
       /[\\/]string-width[\\/]index\.js$/,
       [
         ['if (/^[\\u0020-\\u007E]*$/.test(string)) {', 'if (__narrowString.test(string)) {'],
+        // Built at its first use, not as the module loads: V8 takes ~30 ms to build `\p{RGI_Emoji}`
+        // (every emoji sequence), on the start-up's path though the first frame rarely measures an emoji.
+        [
+          'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;',
+          'let __rgiEmojiRegex;\nconst rgiEmojiRegex = { test: (segment) => (__rgiEmojiRegex ??= /^\\p{RGI_Emoji}$/v).test(segment) };',
+        ],
         [
           'export default function stringWidth(input, options = {}) {',
           `import { mixedWidth as __mixedWidth } from ${JSON.stringify(resolve('dist/src/text/mixed-width.js'))};\nconst __nonNarrowRun = new RegExp(\`[^\${__narrowString.source.slice(2, -3)}]+\`, 'gu');\nlet __inMixedWidth = false;\nexport default function stringWidth(input, options = {}) {`,

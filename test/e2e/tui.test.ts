@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import stringWidth from 'string-width';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readBenchLog } from '../../bench/proc.js';
@@ -30,8 +30,11 @@ const audit = () =>
 beforeAll(async () => {
   stack = await startTitanStack();
 }, 120_000);
+/** Files a test made, removed after it whatever its outcome (after its sessions stop). */
+const cleanup: Array<() => void> = [];
 afterEach(() => {
   for (const s of sessions.splice(0)) s.kill();
+  for (const done of cleanup.splice(0)) done();
 });
 afterAll(async () => {
   await stack?.stop();
@@ -67,7 +70,9 @@ describe('the cockpit in tmux', () => {
     // A V8 flag set at run time changes the hash Node's built-in code cache was made with: a Node
     // module loaded after it is compiled from its source (17 % of the start-up's CPU, perf). The
     // launcher loads those the cockpit needs first; its bench log lists any loaded after the flags.
-    const log = join(mkdtempSync(join(tmpdir(), 'titan-start-')), 'bench.jsonl');
+    const dir = mkdtempSync(join(tmpdir(), 'titan-start-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const log = join(dir, 'bench.jsonl');
     const t = open([], { TITAN_TUI_BENCH_LOG: log });
     await t.waitForText(new RegExp(`${stack.names.execution}\\s+running`), 20_000);
     const first = await vi.waitFor(
@@ -82,7 +87,6 @@ describe('the cockpit in tmux', () => {
     expect(first.lateBuiltins).not.toBeNull();
     // Node's internal parts that a property reaches lazily (util.parseArgs, navigator) are small.
     expect(first.lateBuiltins?.filter((m) => !m.startsWith('internal/'))).toEqual([]);
-    rmSync(dirname(log), { recursive: true, force: true });
   }, 40_000);
 
   it('a container stopped outside the cockpit shows as exited within 2 s', async () => {

@@ -69,7 +69,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const nodeOpts = (extra = ''): Record<string, string> => {
   const v = [process.env.BENCH_NODE_OPTIONS ?? '', extra].join(' ').trim();
   // V8 flags NODE_OPTIONS refuses (bin/titan-tui sets them at start).
-  const v8 = process.env.BENCH_V8_FLAGS ? { TITAN_TUI_BENCH_V8_FLAGS: process.env.BENCH_V8_FLAGS } : {};
+  const v8: Record<string, string> = process.env.BENCH_V8_FLAGS ? { TITAN_TUI_BENCH_V8_FLAGS: process.env.BENCH_V8_FLAGS } : {};
   return v ? { NODE_OPTIONS: v, ...v8 } : v8;
 };
 
@@ -417,7 +417,7 @@ function idleFloorArgs() {
 
 interface FloodResult {
   lat: number[];
-  split: { input: number[]; draw: number[]; cpu: number[] };
+  split: ReturnType<typeof keySplit>;
   bangLat: number[];
   /** Each key of the cycle on its own. */
   perKey: ReadonlyArray<readonly [string, number[]]>;
@@ -453,10 +453,10 @@ interface FloodResult {
 async function floodRun(container: string, seconds: number, ready: (screen: string) => boolean): Promise<FloodResult> {
   const log = benchFile('flood');
   // BENCH_ALLOC_PROFILE=dir: what the UI thread allocated during the flood, as a .heapprofile there.
-  const alloc = process.env.BENCH_ALLOC_PROFILE
+  const alloc: Record<string, string> = process.env.BENCH_ALLOC_PROFILE
     ? { TITAN_TUI_BENCH_ALLOC_PROFILE: join(process.env.BENCH_ALLOC_PROFILE, `${container}.heapprofile`) }
     : {};
-  const frames = process.env.BENCH_FRAMES === '1' ? { TITAN_TUI_BENCH_FRAMES: '1' } : {};
+  const frames: Record<string, string> = process.env.BENCH_FRAMES === '1' ? { TITAN_TUI_BENCH_FRAMES: '1' } : {};
   const t = cockpitOn(container, { TITAN_TUI_BENCH_LOG: log, TITAN_TUI_BENCH_LOOP_DELAY: '1', ...frames, ...alloc, ...nodeOpts() });
   const follower = new DockerFollower(stack.docker.host, container);
   const echoFile = benchFile('echo');

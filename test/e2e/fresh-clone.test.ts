@@ -25,7 +25,7 @@ describe('a fresh clone', () => {
     mkdirSync(dir, { recursive: true });
     const clone = join(dir, 'titan-tui');
     execFileSync('git', ['clone', '--quiet', PROJECT_ROOT, clone]);
-    const env = { ...process.env, PATH: SYSTEM_PATH, npm_config_yes: 'true' };
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: SYSTEM_PATH, npm_config_yes: 'true' };
     for (const k of Object.keys(env)) if (k.startsWith('npm_') && k !== 'npm_config_yes') delete env[k];
 
     const systemNode = spawnSync('node', ['--version'], { env, encoding: 'utf8' }).stdout.trim();

@@ -136,7 +136,7 @@ describe('the audit mirror on NATS', () => {
   it('every record is published on audit.natsSubject and received by a subscriber', async () => {
     const sub = await connect({ servers: stack.nats.url, ...NATS_USERS.brain });
     const got: AuditEntry[] = [];
-    const s = sub.subscribe('titan.audit.tui.v1', { callback: (_e, m) => got.push(m.json<AuditEntry>()) });
+    const s = sub.subscribe('titan.audit.tui.v1', { callback: (_e, m) => void got.push(m.json<AuditEntry>()) });
     await sub.flush();
     const rt = await stack.runtime({ 'audit-nats-subject': 'titan.audit.tui.v1' });
     const layer = new ActionLayer(rt);

@@ -79,8 +79,10 @@ describe.runIf(permitted)('raised CPU priority (root)', () => {
     raiseUiPriority();
     const r = await runHostCommand(
       { argv: ['sh', '-c', 'cut -d" " -f19 /proc/self/stat; cat /proc/self/autogroup'], cwd: '/' },
-      { signal: new AbortController().signal, env: { PATH: process.env.PATH }, capture: true },
+      { signal: new AbortController().signal, env: { PATH: process.env.PATH }, capture: true, timeoutMs: 10_000 },
     );
+    // Ran to its end (without a time limit it was stopped at once, and now and then before its second line).
+    expect(r, JSON.stringify(r)).toMatchObject({ ended: 'exit', exitCode: 0 });
     const [childNice, childGroup] = r.stdout.trim().split('\n');
     expect(Number(childNice)).toBe(nice);
     if (groupNice() !== null) expect(childGroup).toMatch(/ nice 0$/);

@@ -7,14 +7,14 @@ import chalk from 'chalk';
 import cliTruncate from 'cli-truncate';
 import { Box, Text } from 'ink';
 import { render } from 'ink-testing-library';
-import type { ReactNode } from 'react';
+import type { ReactElement } from 'react';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fitColumns, logRowLines } from '../../src/components/log-row.js';
 import { theme } from '../../src/components/theme.js';
 import type { WireLine } from '../../src/services/logs/protocol.js';
 import { seeded } from '../helpers/seeded.js';
 
-function draw(node: ReactNode): string {
+function draw(node: ReactElement): string {
   const r = render(node);
   const out = r.lastFrame() ?? '';
   r.unmount();
